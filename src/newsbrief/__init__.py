@@ -1,0 +1,56 @@
+"""newsbrief: short, faithful briefs of news articles in English, Khmer and Malay.
+
+    import newsbrief as nb
+    nb.detect("Kerajaan Malaysia akan ...")   # Detection(lang="ms", ...)
+    article = nb.Article.from_text(text)        # paragraphs -> sentences with offsets
+
+Importing this package is cheap: models and heavy libraries (torch, transformers)
+load on first use.
+"""
+
+from __future__ import annotations
+
+import logging
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+
+# The library never configures logging; the CLI does.
+logging.getLogger("newsbrief").addHandler(logging.NullHandler())
+
+_LAZY = {
+    "Article": "newsbrief.article",
+    "Paragraph": "newsbrief.article",
+    "Sentence": "newsbrief.article",
+    "Detection": "newsbrief.detect",
+    "Detect": "newsbrief.detect",
+    "detect": "newsbrief.detect",
+    "NewsbriefError": "newsbrief.errors",
+    "InputError": "newsbrief.errors",
+    "UnsupportedLanguageError": "newsbrief.errors",
+    "ConfigError": "newsbrief.errors",
+    "ModelNotFoundError": "newsbrief.errors",
+    "MissingDependencyError": "newsbrief.errors",
+}
+
+__all__ = ["__version__", *_LAZY]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'newsbrief' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+if TYPE_CHECKING:  # for editors and type checkers only
+    from .article import Article, Paragraph, Sentence
+    from .detect import Detect, Detection, detect
+    from .errors import (ConfigError, InputError, MissingDependencyError, ModelNotFoundError,
+                         NewsbriefError, UnsupportedLanguageError)

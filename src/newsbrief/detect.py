@@ -1,0 +1,115 @@
+"""Language detection on the article model: whole documents, paragraphs, sentences.
+
+The per-span classifier lives in newsbrief.lid (script first, then a statistical
+model that knows Malay, then a Malay-vs-Indonesian discriminator). This module
+decides which spans to ask about and how their answers combine.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .article import Article, as_article
+from .errors import ConfigError
+
+SUPPORTED = ("en", "km", "ms")  # what translation and summaries serve; "id" is detected too
+Granularity = Literal["document", "paragraph", "sentence"]
+
+# A paragraph in another language counts as a part of a mixed document only when
+# the classifier is this sure of it; short, unsure spans follow their neighbours.
+_MIXED_MIN_CONFIDENCE = 0.8
+
+
+@dataclass(frozen=True)
+class Detection:
+    lang: str  # ISO 639-1 ("en", "km", "ms", "id", ...) or "und"
+    confidence: float  # 0..1
+    script: str  # ISO 15924 ("Latn", "Khmr", ...)
+    start: int = 0
+    end: int = 0
+    parts: tuple["Detection", ...] = field(default=())
+
+    @property
+    def languages(self) -> dict[str, float]:
+        """Share of characters in each language, over the parts (or the whole)."""
+        if not self.parts:
+            return {self.lang: 1.0}
+        sizes = Counter()
+        for part in self.parts:
+            sizes[part.lang] += part.end - part.start
+        total = sum(sizes.values()) or 1
+        return {lang: round(n / total, 4) for lang, n in sizes.most_common()}
+
+    @property
+    def mixed(self) -> bool:
+        return len([lang for lang in self.languages if lang != "und"]) > 1
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {"lang": self.lang, "confidence": round(self.confidence, 4), "script": self.script,
+               "start": self.start, "end": self.end}
+        if self.parts:
+            out["mixed"] = self.mixed
+            out["languages"] = self.languages
+            out["parts"] = [p.to_dict() for p in self.parts]
+        return out
+
+
+def _identify(text: str, start: int, end: int) -> Detection:
+    from .lid import identify
+
+    lang, confidence, script = identify(text[start:end])
+    return Detection(lang, float(confidence), script, start, end)
+
+
+def detect(text: "str | Article", per: Granularity = "document") -> Detection:
+    """Detect the language of a text or Article.
+
+    per="document" gives one Detection; when paragraphs confidently differ in
+    language its `parts` list them (one per paragraph) and `mixed` is True.
+    per="paragraph" or "sentence" always fills `parts` at that level.
+    """
+    if per not in ("document", "paragraph", "sentence"):
+        raise ConfigError(f"per must be 'document', 'paragraph' or 'sentence', not {per!r}")
+    article = as_article(text)
+    whole = _identify(article.text, 0, len(article.text))
+    paragraphs = tuple(_identify(article.text, p.start, p.end) for p in article.paragraphs)
+    if per == "sentence":
+        parts = tuple(_identify(article.text, s.start, s.end) for s in article.sentences)
+    elif per == "paragraph":
+        parts = paragraphs
+    else:
+        sure = [p for p in paragraphs if p.confidence >= _MIXED_MIN_CONFIDENCE and p.lang != "und"]
+        parts = paragraphs if len({p.lang for p in sure}) > 1 else ()
+    return Detection(whole.lang, whole.confidence, whole.script, 0, len(article.text), parts)
+
+
+class Detect:
+    """Pipeline step: fills Article.lang, Paragraph.lang and Sentence.lang.
+
+    A sentence keeps its paragraph's language unless the classifier is sure it
+    differs (a Khmer quote inside an English paragraph), since short spans are noisy.
+    """
+
+    name = "detect"
+    requires: frozenset[str] = frozenset()
+    provides = frozenset({"lang"})
+
+    def __call__(self, articles: list[Article]) -> list[Article]:
+        for article in articles:
+            self.one(article)
+        return articles
+
+    def one(self, article: Article) -> Article:
+        detection = detect(article, per="paragraph")
+        article.detection = detection
+        article.lang = detection.lang
+        for paragraph, part in zip(article.paragraphs, detection.parts):
+            paragraph.lang = part.lang if part.lang != "und" else detection.lang
+            for sentence in paragraph.sentences:
+                own = _identify(article.text, sentence.start, sentence.end)
+                differs = (own.lang not in ("und", paragraph.lang) and own.confidence >= _MIXED_MIN_CONFIDENCE
+                           and {own.lang, paragraph.lang} != {"ms", "id"})  # too close to call per sentence
+                sentence.lang = own.lang if differs else paragraph.lang
+        return article

@@ -1,0 +1,65 @@
+"""Turning what the user hands us (str, bytes, a path, stdin) into checked text."""
+
+from __future__ import annotations
+
+import codecs
+import os
+import sys
+from pathlib import Path
+
+from .errors import BinaryInputError, EmptyInputError, EncodingError, InputFileError
+
+# Control characters that never occur in real text; NUL and friends mean binary data.
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_BINARY_CONTROLS = {c for c in range(32) if chr(c) not in "\t\n\r\f\v"} | {0x7F}
+
+
+def decode(data: bytes, source: str = "input") -> str:
+    """Decode bytes as UTF-8 (a BOM selects UTF-8/16/32), refusing binary data."""
+    if b"\x00" in data[:8192] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise BinaryInputError(f"{source} looks like binary data (it contains NUL bytes); give a UTF-8 text file.")
+    for bom, encoding in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                          (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                          (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            break
+    else:
+        encoding = "utf-8"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise EncodingError(
+            f"{source} is not valid {encoding.upper()}: byte 0x{data[exc.start]:02x} at byte offset {exc.start} "
+            f"cannot be decoded. Convert the file to UTF-8 (e.g. `iconv -f LATIN1 -t UTF-8`).",
+            byte_offset=exc.start,
+        ) from None
+    return check_text(text, source)
+
+
+def check_text(text: str, source: str = "input") -> str:
+    """Refuse empty or binary-looking text; return it unchanged otherwise."""
+    if not isinstance(text, str):
+        raise TypeError(f"expected str, got {type(text).__name__}")
+    if all(ch.isspace() or ch in _ZERO_WIDTH for ch in text):
+        raise EmptyInputError(f"{source} is empty or only whitespace; give the text of an article.")
+    sample = text[:65536]
+    controls = sum(1 for ch in sample if ord(ch) in _BINARY_CONTROLS)
+    if "\x00" in sample or controls > max(8, len(sample) // 100):
+        raise BinaryInputError(f"{source} looks like binary data ({controls} control characters); give a text file.")
+    return text
+
+
+def read_input(path: str | os.PathLike) -> str:
+    """Read a text file, or standard input when path is "-"."""
+    if str(path) == "-":
+        return decode(sys.stdin.buffer.read(), "standard input")
+    p = Path(path)
+    if p.is_dir():
+        raise InputFileError(f"{p} is a folder; give a text file (or `-` for standard input).")
+    if not p.exists():
+        raise InputFileError(f"{p}: no such file.")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputFileError(f"{p}: cannot read it ({exc.strerror}).") from None
+    return decode(data, str(p))
