@@ -26,6 +26,12 @@ _LAZY = {
     "Detection": "newsbrief.detect",
     "Detect": "newsbrief.detect",
     "detect": "newsbrief.detect",
+    "translate": "newsbrief.translation",
+    "Translate": "newsbrief.translation",
+    "TranslateConfig": "newsbrief.translation",
+    "TranslationResult": "newsbrief.translation",
+    "Chain": "newsbrief.translation",
+    "ModelCache": "newsbrief.models",
     "NewsbriefError": "newsbrief.errors",
     "InputError": "newsbrief.errors",
     "UnsupportedLanguageError": "newsbrief.errors",
@@ -52,5 +58,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # for editors and type checkers only
     from .article import Article, Paragraph, Sentence
     from .detect import Detect, Detection, detect
+    from .models import ModelCache
+    from .translation import Chain, Translate, TranslateConfig, TranslationResult, translate
     from .errors import (ConfigError, InputError, MissingDependencyError, ModelNotFoundError,
                          NewsbriefError, UnsupportedLanguageError)

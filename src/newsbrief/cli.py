@@ -80,6 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
     detect.add_argument("--format", choices=FORMATS, default="text",
                         help="text (default), json (one object, or a list for several files), jsonl (one a line)")
     detect.set_defaults(run=cmd_detect)
+
+    from .translation.cli import add_commands as add_translation_commands
+
+    add_translation_commands(commands)
     return parser
 
 

@@ -1,0 +1,183 @@
+"""The `translate` and `models` commands; newsbrief.cli calls add_commands(subparsers).
+
+Command functions import the heavy modules when they run, so `newsbrief --help` stays light.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from ..errors import ConfigError, InputFileError
+
+FORMATS = ("text", "json", "jsonl")
+LANGS = ("en", "km", "ms")
+
+
+def _print_json(obj: Any, fmt: str) -> None:
+    if fmt == "jsonl":
+        print(json.dumps(obj, ensure_ascii=False))
+    else:
+        print(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+def read_glossary(path: str) -> dict[str, str]:
+    """A glossary file: a JSON object {term: translation}, or TSV lines `term<TAB>translation`."""
+    from pathlib import Path
+
+    p = Path(path)
+    if not p.is_file():
+        raise InputFileError(f"{p}: no such glossary file.")
+    text = p.read_text("utf-8")
+    if p.suffix.lower() == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"{p} is not valid JSON: {exc}") from None
+        if not isinstance(data, dict):
+            raise ConfigError(f"{p}: a JSON glossary is one object {{term: translation}}.")
+        return {str(k): str(v) for k, v in data.items()}
+    glossary = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 2:
+            raise ConfigError(f"{p}:{number}: expected `term<TAB>translation`, got {line!r}")
+        glossary[parts[0].strip()] = parts[1].strip()
+    return glossary
+
+
+def cmd_translate(args: argparse.Namespace) -> int:
+    from ..article import Article
+    from ..inputs import read_input
+    from . import translate
+
+    glossary = read_glossary(args.glossary) if args.glossary else None
+    options = {k: v for k, v in (("beam_size", args.beam_size), ("batch_size", args.batch_size)) if v is not None}
+    results = []
+    for path in args.files:
+        article = Article.from_text(read_input(path), id=str(path))
+        result = translate(article, to=args.to, src=args.src, model=args.model, glossary=glossary,
+                           keep=tuple(args.keep or ()), backend=args.backend, threads=args.threads,
+                           allow_download=True if args.allow_download else None, **options)
+        if args.format == "text":
+            if args.align:
+                for pair in result.sentences:
+                    print(f"{' '.join(pair.source.split())}\t{pair.target}")
+            else:
+                print(result.text)
+        elif args.format == "jsonl":
+            _print_json(result.to_dict(), "jsonl")
+        else:
+            results.append(result.to_dict())
+    if args.format == "json":
+        _print_json(results[0] if len(results) == 1 else results, "json")
+    return 0
+
+
+def cmd_models_list(args: argparse.Namespace) -> int:
+    from ..models import list_models
+
+    entries = list_models()
+    if args.format == "text":
+        for entry in entries:
+            spec = entry.spec
+            where = f"{entry.source}: {entry.location}" if entry.installed else "not installed"
+            size = f"{spec.approx_size_gb} GB" if spec.approx_size_gb else ""
+            print(f"{spec.name:<28} {spec.family:<7} {spec.format:<12} {','.join(spec.languages):<9} "
+                  f"{size:<8} {spec.license or '':<13} {where}")
+        if not entries:
+            print("no models known; import one with `newsbrief models import PATH`")
+    elif args.format == "jsonl":
+        for entry in entries:
+            _print_json(entry.to_dict(), "jsonl")
+    else:
+        _print_json([entry.to_dict() for entry in entries], "json")
+    return 0
+
+
+def cmd_models_info(args: argparse.Namespace) -> int:
+    from ..models import model_info
+
+    entry = model_info(args.name)
+    if args.format == "text":
+        for key, value in entry.to_dict().items():
+            print(f"{key}: {value}")
+    else:
+        _print_json(entry.to_dict(), args.format)
+    return 0
+
+
+def cmd_models_import(args: argparse.Namespace) -> int:
+    from ..models import import_model
+
+    found = import_model(args.path, name=args.name, link=args.link, force=args.force)
+    print(f"imported {found.spec.name} ({found.spec.family}, {', '.join(found.spec.languages)}) into {found.path}")
+    return 0
+
+
+def cmd_models_convert(args: argparse.Namespace) -> int:
+    from ..models import convert_to_ct2
+
+    if args.to != "ct2":
+        raise ConfigError(f"--to must be ct2, not {args.to!r}")
+    found = convert_to_ct2(args.name, output_dir=args.output, quantization=args.quantization, force=args.force,
+                           allow_download=True if args.allow_download else None)
+    print(f"converted to CTranslate2 ({args.quantization}): {found.path}  (use it with --model {found.spec.name})")
+    return 0
+
+
+def add_commands(commands: "argparse._SubParsersAction") -> None:
+    """Register `translate` and `models` on the main parser's subparsers."""
+    tr = commands.add_parser(
+        "translate", help="translate articles between English, Khmer and Malay, sentence by sentence",
+        description="Translate each FILE into --to: en<->km and en<->ms directly, km<->ms through English. "
+                    "Models are found locally (NEWSBRIEF_MODELS, the project's models/, the Hugging Face "
+                    "cache) and never downloaded unless --allow-download or NEWSBRIEF_ALLOW_DOWNLOAD=1.")
+    tr.add_argument("files", nargs="+", metavar="FILE", help="a UTF-8 text file, or - for standard input")
+    tr.add_argument("--to", required=True, choices=LANGS, help="target language")
+    tr.add_argument("--src", choices=LANGS, help="source language (default: detected)")
+    tr.add_argument("--model", metavar="NAME|PATH", help="registry name, model folder or Hugging Face id "
+                    "(default: NEWSBRIEF_TRANSLATION_MODEL or an installed model)")
+    tr.add_argument("--align", action="store_true", help="text format: print `source<TAB>translation` per sentence")
+    tr.add_argument("--format", choices=FORMATS, default="text",
+                    help="text (default), json (one object with source_lang, target_lang, text, sentences, "
+                         "model), jsonl (one object a line)")
+    tr.add_argument("--backend", choices=("auto", "transformers", "ctranslate2"), default="auto")
+    tr.add_argument("--glossary", metavar="FILE", help="term translations: JSON {term: translation} or TSV")
+    tr.add_argument("--keep", action="append", metavar="TERM", help="a term to leave untranslated (repeatable)")
+    tr.add_argument("--beam-size", type=int, help="beam size (default 1: greedy)")
+    tr.add_argument("--batch-size", type=int, help="sentences per batch (default 16)")
+    tr.add_argument("--threads", type=int, help="CPU threads for the model")
+    tr.add_argument("--allow-download", action="store_true",
+                    help="fetch a missing model from the Hugging Face hub")
+    tr.set_defaults(run=cmd_translate)
+
+    models = commands.add_parser("models", help="list, inspect, import and convert translation models",
+                                 description="Translation models: those newsbrief knows and those installed.")
+    sub = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
+    ls = sub.add_parser("list", help="known and installed models")
+    ls.add_argument("--format", choices=FORMATS, default="text")
+    ls.set_defaults(run=cmd_models_list)
+    info = sub.add_parser("info", help="details of one model")
+    info.add_argument("name", metavar="NAME")
+    info.add_argument("--format", choices=FORMATS, default="text")
+    info.set_defaults(run=cmd_models_info)
+    imp = sub.add_parser("import", help="copy (or link) a local model folder into the user model folder")
+    imp.add_argument("path", metavar="PATH")
+    imp.add_argument("--name", help="the name to register it under (default: the folder name)")
+    imp.add_argument("--link", action="store_true", help="symlink instead of copying")
+    imp.add_argument("--force", action="store_true", help="replace a model of the same name")
+    imp.set_defaults(run=cmd_models_import)
+    conv = sub.add_parser("convert", help="convert a model to CTranslate2 (fast CPU inference)")
+    conv.add_argument("name", metavar="NAME")
+    conv.add_argument("--to", default="ct2", choices=("ct2",))
+    conv.add_argument("--quantization", default="int8",
+                      choices=("int8", "int8_float32", "int8_float16", "int16", "float16", "bfloat16", "float32"))
+    conv.add_argument("--output", metavar="DIR", help="output folder (default: NAME-ct2-QUANT in the user model folder)")
+    conv.add_argument("--force", action="store_true", help="overwrite the output folder")
+    conv.add_argument("--allow-download", action="store_true",
+                      help="fetch the model from the Hugging Face hub if it is not found locally")
+    conv.set_defaults(run=cmd_models_convert)
