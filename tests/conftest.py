@@ -30,3 +30,16 @@ def run_cli():
         return subprocess.run([sys.executable, "-m", "newsbrief", *args], input=stdin,
                               capture_output=True, timeout=300)
     return run
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_result_cache(tmp_path_factory):
+    """Tests never read or write the user's own result cache."""
+    folder = tmp_path_factory.mktemp("result-cache")
+    previous = os.environ.get("NEWSBRIEF_CACHE")
+    os.environ["NEWSBRIEF_CACHE"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("NEWSBRIEF_CACHE", None)
+    else:
+        os.environ["NEWSBRIEF_CACHE"] = previous

@@ -254,7 +254,7 @@ def test_same_language_is_identity():
 
 def test_no_model_installed_says_what_to_do():
     with pytest.raises(ModelNotFoundError, match="no translation model is installed") as info:
-        translate("Hello there.", to="km", src="en", cache=ModelCache())
+        translate("Hello there.", to="km", src="en", models=ModelCache())
     assert "newsbrief models import" in str(info.value)
 
 
@@ -271,7 +271,7 @@ def test_newsbrief_translate_is_the_function_even_after_the_package_is_imported(
 @pytest.mark.parametrize("family", ["nllb", "marian"])
 def test_tiny_model_translates_every_sentence(tiny, cache, family):
     article = Article.from_text(ARTICLE)
-    result = translate(article, to="km", src="en", model=str(tiny[family]), cache=cache, **FAST)
+    result = translate(article, to="km", src="en", model=str(tiny[family]), models=cache, **FAST)
     assert result.model == f"tiny-{family}"
     assert len(result.sentences) == len(article.sentences)
     assert all(s.target.strip() for s in result.sentences)
@@ -280,14 +280,14 @@ def test_tiny_model_translates_every_sentence(tiny, cache, family):
         assert number in result.sentences[0].target
     assert "press@example.org" in result.sentences[1].target
     assert result.text.count("\n\n") == 1
-    again = translate(ARTICLE, to="km", src="en", model=str(tiny[family]), cache=cache, **FAST)
+    again = translate(ARTICLE, to="km", src="en", model=str(tiny[family]), models=cache, **FAST)
     assert again.to_dict() == result.to_dict()  # deterministic
 
 
 def test_tiny_model_retries_with_the_real_backend(tiny, cache):
     # a random model never ends a sentence: the output is cut, and the guard retries it alone
     result = translate("The ministry said 12 people were hurt.", to="ms", src="en", model=str(tiny["nllb"]),
-                       cache=cache, max_output_ratio=0.25, max_output_extra=2, retry_beam_size=2)
+                       models=cache, max_output_ratio=0.25, max_output_extra=2, retry_beam_size=2)
     assert any("retried alone" in note for note in result.notes)
     assert result.sentences[0].target.strip() and "12" in result.sentences[0].target
 
@@ -296,12 +296,12 @@ def test_tiny_models_all_directions(tiny, cache):
     texts = {"en": "The ministry said 12 people were hurt.", "km": "ក្រសួង​បាន​និយាយ​ថា មនុស្ស 12 នាក់​រង​របួស។",
              "ms": "Kementerian berkata 12 orang cedera."}
     for src, tgt in [("en", "km"), ("km", "en"), ("en", "ms"), ("ms", "en"), ("km", "ms"), ("ms", "km")]:
-        result = translate(texts[src], to=tgt, src=src, model=str(tiny["nllb"]), cache=cache, **FAST)
+        result = translate(texts[src], to=tgt, src=src, model=str(tiny["nllb"]), models=cache, **FAST)
         assert len(result.sentences) == 1 and "12" in result.sentences[0].target, (src, tgt)
 
 
 def test_tiny_pivot_is_a_chain_through_english(tiny, cache, monkeypatch):
-    translator = get_translator("km", "ms", str(tiny["nllb"]), cache=cache)
+    translator = get_translator("km", "ms", str(tiny["nllb"]), models=cache)
     assert isinstance(translator, Chain) and translator.pivot == "en"
     backend = translator.first.backend
     calls = []
@@ -312,39 +312,39 @@ def test_tiny_pivot_is_a_chain_through_english(tiny, cache, monkeypatch):
         return original(self, texts, src, tgt, **kw)
 
     monkeypatch.setattr(type(backend), "generate", spy)
-    translate("ក្រសួង​បាន​និយាយ។", to="ms", src="km", model=str(tiny["nllb"]), cache=cache, **FAST)
+    translate("ក្រសួង​បាន​និយាយ។", to="ms", src="km", model=str(tiny["nllb"]), models=cache, **FAST)
     assert calls == [("km", "en"), ("en", "ms")]
 
 
 def test_tiny_long_sentence_fits_the_model(tiny, cache):
-    backend = load_backend(str(tiny["nllb"]), cache=cache)
+    backend = load_backend(str(tiny["nllb"]), models=cache)
     assert backend.max_input_tokens == 128  # the tiny model's position embeddings
     sentence = ", ".join(f"the delegation visited province number {i}" for i in range(60)) + "."
     assert backend.count_tokens([sentence], "en", "km")[0] > 300
-    result = translate(sentence, to="km", src="en", model=str(tiny["nllb"]), cache=cache, **FAST)
+    result = translate(sentence, to="km", src="en", model=str(tiny["nllb"]), models=cache, **FAST)
     assert len(result.sentences) == 1 and result.sentences[0].target
     assert any("split into" in note for note in result.notes)
 
 
 def test_model_cache_shares_loaded_models(tiny):
     cache = ModelCache()
-    first = load_backend(str(tiny["nllb"]), cache=cache)
-    assert load_backend(str(tiny["nllb"]), cache=cache) is first and len(cache) == 1
-    assert load_backend(str(tiny["nllb"]), cache=ModelCache()) is not first
+    first = load_backend(str(tiny["nllb"]), models=cache)
+    assert load_backend(str(tiny["nllb"]), models=cache) is first and len(cache) == 1
+    assert load_backend(str(tiny["nllb"]), models=ModelCache()) is not first
 
 
 @pytest.mark.parametrize("family", ["nllb", "marian"])
 def test_ctranslate2_backend(tiny_ct2, cache, family):
-    backend = load_backend(str(tiny_ct2[family]), cache=cache)
+    backend = load_backend(str(tiny_ct2[family]), models=cache)
     assert type(backend).__name__ == "CT2Backend" and backend.compute_type == "int8"
     article = Article.from_text(ARTICLE)
-    result = translate(article, to="ms", src="en", model=str(tiny_ct2[family]), cache=cache)
+    result = translate(article, to="ms", src="en", model=str(tiny_ct2[family]), models=cache)
     assert len(result.sentences) == len(article.sentences)
     assert all(s.target.strip() for s in result.sentences)
     assert "https://example.com/news?id=7" in result.sentences[0].target
-    assert translate(ARTICLE, to="ms", src="en", model=str(tiny_ct2[family]), cache=cache).text == result.text
+    assert translate(ARTICLE, to="ms", src="en", model=str(tiny_ct2[family]), models=cache).text == result.text
     with pytest.raises(ConfigError, match="ctranslate2 model"):
-        load_backend(str(tiny_ct2[family]), backend="transformers", cache=cache)
+        load_backend(str(tiny_ct2[family]), backend="transformers", models=cache)
 
 
 def test_ctranslate2_backend_picks_the_converted_copy_by_name(tiny, tmp_path):
@@ -354,8 +354,8 @@ def test_ctranslate2_backend_picks_the_converted_copy_by_name(tiny, tmp_path):
     import_model(tiny["nllb"], name="mini")
     convert_to_ct2("mini")  # -> NEWSBRIEF_MODELS/mini-ct2-int8
     fresh = ModelCache()
-    assert type(load_backend("mini", backend="ctranslate2", cache=fresh)).__name__ == "CT2Backend"
-    assert type(load_backend("mini", cache=fresh)).__name__ == "HFSeq2SeqBackend"
+    assert type(load_backend("mini", backend="ctranslate2", models=fresh)).__name__ == "CT2Backend"
+    assert type(load_backend("mini", models=fresh)).__name__ == "HFSeq2SeqBackend"
 
 
 def test_nothing_reaches_the_network(tiny, monkeypatch, tmp_path):
@@ -377,12 +377,12 @@ def test_nothing_reaches_the_network(tiny, monkeypatch, tmp_path):
     monkeypatch.setattr(socket, "getaddrinfo", blocked)
     fresh = ModelCache()
     for name in ("my-marian", "nllb-200-distilled-600M"):
-        result = translate("The ministry said 12 people were hurt.", to="km", src="en", model=name, cache=fresh,
+        result = translate("The ministry said 12 people were hurt.", to="km", src="en", model=name, models=fresh,
                            **FAST)
         assert "12" in result.sentences[0].target
     assert result.model == "facebook/nllb-200-distilled-600M"
     with pytest.raises(ModelNotFoundError, match="NEWSBRIEF_ALLOW_DOWNLOAD=1"):
-        translate("Hello.", to="km", src="en", model="nllb-200-3.3B", cache=fresh)
+        translate("Hello.", to="km", src="en", model="nllb-200-3.3B", models=fresh)
 
 
 def test_a_100000_word_article_translates_completely(tiny_ct2, cache, shared_data):
@@ -398,7 +398,7 @@ def test_a_100000_word_article_translates_completely(tiny_ct2, cache, shared_dat
         i += 1
     article = Article.from_text("\n\n".join(paragraphs))
     n = len(article.sentences)
-    result = translate(article, to="km", src="en", model=str(tiny_ct2["nllb"]), cache=cache, retry=False,
+    result = translate(article, to="km", src="en", model=str(tiny_ct2["nllb"]), models=cache, retry=False,
                        batch_size=64, max_output_ratio=0.25, max_output_extra=2)
     assert len(result.sentences) == n
     assert all(s.target.strip() for s in result.sentences)
@@ -411,10 +411,10 @@ def test_single_direction_model(tiny, cache):
 
     import_model(tiny["marian"], name="en-ms-only", directions=("en-ms",))
     result = translate("The ministry said 12 people were hurt.", to="ms", src="en", model="en-ms-only",
-                       cache=cache, **FAST)
+                       models=cache, **FAST)
     assert "12" in result.sentences[0].target
     with pytest.raises(UnsupportedLanguageError, match="does not translate ms->en"):
-        translate("Kementerian berkata.", to="en", src="ms", model="en-ms-only", cache=cache)
+        translate("Kementerian berkata.", to="en", src="ms", model="en-ms-only", models=cache)
 
 
 def test_broken_model_folder_is_a_clear_error(tmp_path):
@@ -422,4 +422,4 @@ def test_broken_model_folder_is_a_clear_error(tmp_path):
     broken.mkdir()
     (broken / "config.json").write_text('{"model_type": "m2m_100"}')
     with pytest.raises(ModelNotFoundError, match="could not load the model"):
-        translate("Hello there.", to="km", src="en", model=str(broken), cache=ModelCache())
+        translate("Hello there.", to="km", src="en", model=str(broken), models=ModelCache())

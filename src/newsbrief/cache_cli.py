@@ -6,14 +6,13 @@ Only newsbrief.cache (standard library) is imported, so `newsbrief --help` stays
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
+
+from .cliutil import print_json
 
 FORMATS = ("text", "json")
 
 
-def _print_json(obj: Any) -> None:
-    print(json.dumps(obj, ensure_ascii=False, indent=2))
 
 
 def _human(n: int) -> str:
@@ -43,12 +42,12 @@ def cmd_cache_path(args: argparse.Namespace) -> int:
     cache = _open(args)
     if not isinstance(cache, Cache):
         if args.format == "json":
-            _print_json({"folder": None, "file": None, "exists": False, "enabled": False})
+            print_json({"folder": None, "file": None, "exists": False, "enabled": False})
         else:
             print(_disabled_note())
         return 0
     if args.format == "json":
-        _print_json({"folder": str(cache.folder), "file": str(cache.path),
+        print_json({"folder": str(cache.folder), "file": str(cache.path),
                      "exists": cache.path.exists(), "enabled": True})
     else:
         print(cache.folder)
@@ -61,7 +60,7 @@ def cmd_cache_stats(args: argparse.Namespace) -> int:
     if args.step:
         stats["steps"] = {k: v for k, v in stats["steps"].items() if k == args.step}
     if args.format == "json":
-        _print_json(stats)
+        print_json(stats)
         return 0
     if stats["path"] is None:
         print(_disabled_note())
@@ -90,7 +89,7 @@ def cmd_cache_clear(args: argparse.Namespace) -> int:
         removed = cache.clear(args.step)
         path = cache.path
     if args.format == "json":
-        _print_json({"removed": removed, "step": args.step, "path": None if path is None else str(path)})
+        print_json({"removed": removed, "step": args.step, "path": None if path is None else str(path)})
     elif path is None:
         print(_disabled_note())
     else:

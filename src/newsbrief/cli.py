@@ -7,22 +7,14 @@ stays fast.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from typing import Any, Callable
 
 from . import __version__
+from .cliutil import FORMATS, print_json
 from .errors import NewsbriefError
 
-FORMATS = ("text", "json", "jsonl")
-
-
-def _print_json(obj: Any, fmt: str) -> None:
-    if fmt == "jsonl":
-        print(json.dumps(obj, ensure_ascii=False))
-    else:
-        print(json.dumps(obj, ensure_ascii=False, indent=2))
 
 
 def _preview(text: str, width: int = 60) -> str:
@@ -49,11 +41,11 @@ def cmd_detect(args: argparse.Namespace) -> int:
         else:
             result = {"file": str(path), **detection.to_dict()}
             if args.format == "jsonl":
-                _print_json(result, "jsonl")
+                print_json(result, "jsonl")
             else:
                 results.append(result)
     if args.format == "json":
-        _print_json(results[0] if len(results) == 1 else results, "json")
+        print_json(results[0] if len(results) == 1 else results, "json")
     return 0
 
 

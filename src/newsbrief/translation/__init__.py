@@ -18,9 +18,11 @@ from typing import Any, Mapping, Sequence
 
 from ..article import Article, as_article
 from ..errors import ConfigError, ModelNotFoundError, UnsupportedLanguageError
+from ..cache import Cache, NullCache, open_cache
 from ..models import ModelCache, default_cache, default_model, resolve
 from .base import (AlignedSentence, Backend, Chain, SentenceTranslator, TranslateConfig, TranslationResult,
                    Translator, glossary_tuple)
+from .cached import CachedTranslator
 from .protect import Protector
 
 __all__ = ["translate", "get_translator", "load_backend", "Translate", "Translator", "Backend", "Chain",
@@ -48,11 +50,11 @@ def check_pair(src: str, tgt: str) -> None:
 def load_backend(model: str | os.PathLike | None = None, *, src: str | None = None, tgt: str | None = None,
                  backend: str = "auto", device: str = "cpu", compute_type: str = "int8",
                  threads: int | None = None, allow_download: bool | None = None,
-                 cache: ModelCache | None = None) -> Backend:
-    """Resolve a model (never downloading unless allowed) and load it once into the cache."""
+                 models: ModelCache | None = None) -> Backend:
+    """Resolve a model (never downloading unless allowed) and load it once into `models`."""
     if backend not in BACKENDS:
         raise ConfigError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
-    cache = cache if cache is not None else default_cache()
+    models = models if models is not None else default_cache()
     name = str(model) if model is not None else default_model(src, tgt)
     resolved = None
     if backend == "ctranslate2" and not os.path.isdir(name):
@@ -80,21 +82,24 @@ def load_backend(model: str | os.PathLike | None = None, *, src: str | None = No
         def load() -> Backend:
             from .hf_seq2seq import HFSeq2SeqBackend
             return HFSeq2SeqBackend(resolved, device=device, threads=threads)
-    return cache.get(key, load)
+    return models.get(key, load)
 
 
 def get_translator(src: str, tgt: str, model: str | os.PathLike | None = None, *,
                    config: TranslateConfig | None = None, pivot_model: str | os.PathLike | None = None,
-                   **load_options: Any) -> Translator:
-    """A Translator for src->tgt: direct, or a Chain through English for km<->ms."""
+                   cache: "Cache | NullCache | None" = None, **load_options: Any) -> Translator:
+    """A Translator for src->tgt: direct, or a Chain through English for km<->ms.
+    With a result cache, each direct hop looks sentences up before translating them."""
     check_pair(src, tgt)
     if (src, tgt) in DIRECT_PAIRS:
         translator = SentenceTranslator(load_backend(model, src=src, tgt=tgt, **load_options), config)
         _check_supported(translator, src, tgt)
+        if cache is not None and not isinstance(cache, NullCache):
+            return CachedTranslator(translator, cache)
         return translator
-    first = get_translator(src, PIVOT, model, config=config, **load_options)
+    first = get_translator(src, PIVOT, model, config=config, cache=cache, **load_options)
     second = get_translator(PIVOT, tgt, pivot_model if pivot_model is not None else model, config=config,
-                            **load_options)
+                            cache=cache, **load_options)
     return Chain(first, second, pivot=PIVOT)
 
 
@@ -109,7 +114,8 @@ def translate(text: "str | Article", to: str = "km", src: str | None = None,
               model: str | os.PathLike | None = None, *, glossary: Mapping[str, str] | None = None,
               keep: Sequence[str] = (), translator: Translator | None = None,
               backend: str = "auto", device: str = "cpu", compute_type: str = "int8", threads: int | None = None,
-              allow_download: bool | None = None, cache: ModelCache | None = None,
+              allow_download: bool | None = None, models: ModelCache | None = None,
+              cache: "Cache | NullCache | str | os.PathLike | bool | None" = True,
               config: TranslateConfig | None = None, **options: Any) -> TranslationResult:
     """Translate text or an Article into `to`, sentence by sentence.
 
@@ -119,6 +125,8 @@ def translate(text: "str | Article", to: str = "km", src: str | None = None,
     glossary: {term: translation} applied to the output; keep: terms left untranslated.
     backend: "auto" (by the model folder), "transformers" or "ctranslate2".
     options: fields of TranslateConfig (batch_size, beam_size, ...); unknown ones are errors.
+    cache: the persistent result cache (True: NEWSBRIEF_CACHE or the per-user folder; a path;
+        a Cache; None/False: no caching). models: the cache of loaded models (shared by default).
 
     Each Sentence of the Article gets `translations[to]`.
     """
@@ -138,7 +146,8 @@ def translate(text: "str | Article", to: str = "km", src: str | None = None,
         if translator is None:
             translator = get_translator(src, to, model, config=config, backend=backend, device=device,
                                         compute_type=compute_type, threads=threads,
-                                        allow_download=allow_download, cache=cache)
+                                        allow_download=allow_download, models=models,
+                                        cache=open_cache(cache))
         elif not translator.supports(src, to):
             raise UnsupportedLanguageError(f"{translator!r} does not translate {src}->{to}")
         protector = Protector(keep=keep, glossary=terms, urls=config.protect_urls, numbers=config.protect_numbers)

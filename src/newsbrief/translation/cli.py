@@ -9,17 +9,11 @@ import argparse
 import json
 from typing import Any
 
+from ..cliutil import FORMATS, add_cache_options, cache_option
+from ..cliutil import print_json as _print_json
 from ..errors import ConfigError, InputFileError
 
-FORMATS = ("text", "json", "jsonl")
 LANGS = ("en", "km", "ms")
-
-
-def _print_json(obj: Any, fmt: str) -> None:
-    if fmt == "jsonl":
-        print(json.dumps(obj, ensure_ascii=False))
-    else:
-        print(json.dumps(obj, ensure_ascii=False, indent=2))
 
 
 def read_glossary(path: str) -> dict[str, str]:
@@ -61,7 +55,8 @@ def cmd_translate(args: argparse.Namespace) -> int:
         article = Article.from_text(read_input(path), id=str(path))
         result = translate(article, to=args.to, src=args.src, model=args.model, glossary=glossary,
                            keep=tuple(args.keep or ()), backend=args.backend, threads=args.threads,
-                           allow_download=True if args.allow_download else None, **options)
+                           allow_download=True if args.allow_download else None, cache=cache_option(args),
+                           **options)
         if args.format == "text":
             if args.align:
                 for pair in result.sentences:
@@ -142,6 +137,7 @@ def add_commands(commands: "argparse._SubParsersAction") -> None:
     tr.add_argument("--model", metavar="NAME|PATH", help="registry name, model folder or Hugging Face id "
                     "(default: NEWSBRIEF_TRANSLATION_MODEL or an installed model)")
     tr.add_argument("--align", action="store_true", help="text format: print `source<TAB>translation` per sentence")
+    add_cache_options(tr)
     tr.add_argument("--format", choices=FORMATS, default="text",
                     help="text (default), json (one object with source_lang, target_lang, text, sentences, "
                          "model), jsonl (one object a line)")
