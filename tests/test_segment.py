@@ -46,6 +46,10 @@ def test_khmer_sentence_ends_at_khan_and_bariyoosan_only():
     ]
 
 
+def test_khmer_etc_with_zero_width_spaces():
+    assert sentences("សិស្ស គ្រូ ។\u200bល\u200b។ បានមកដល់។ ចប់។") == ["សិស្ស គ្រូ ។\u200bល\u200b។ បានមកដល់។", "ចប់។"]
+
+
 def test_zero_width_spaces_do_not_break_khmer():
     text = "ប៉ូលិស\u200bបាន\u200bជួយ\u200bសង្គ្រោះ\u200bពលករ។\u200bពួកគេ\u200bបាន\u200bត្រឡប់\u200bមក\u200bវិញ។\u200b"
     got = Article.from_text(text).sentences

@@ -31,7 +31,7 @@ NUMBER_ABBREVIATIONS = frozenset("""
 no nos art sec ch p jan feb mar apr jun jul aug sep sept oct nov dec
 """.split())
 
-_KHMER_ETC = "។ល។"
+_KHMER_ETC = re.compile(f"។[ {ZERO_WIDTH}]?ល[ {ZERO_WIDTH}]?។")  # "etc.", sometimes with zero-width spaces
 _CLOSERS = re.escape("\"'”’»›)]}")
 _LATIN_BOUNDARY = re.compile(rf"(?:\.{{2,}}|…|[.!?]+)[{_CLOSERS}]*(?={_SPACE}|$)")
 _OTHER_BOUNDARY = re.compile(rf"[។៕。！？][{_CLOSERS}]*")
@@ -110,10 +110,11 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     """Sentence spans of text[start:end] (normally one paragraph), as offsets into text."""
     end = len(text) if end is None else end
     cuts = []
+    inside_etc = {m.start() for m in _KHMER_ETC.finditer(text, start, end)}
+    inside_etc |= {m.end() - 1 for m in _KHMER_ETC.finditer(text, start, end)}
     for match in _OTHER_BOUNDARY.finditer(text, start, end):
-        if text.startswith(_KHMER_ETC, match.start() - 2) or text.startswith(_KHMER_ETC, match.start()):
-            continue
-        cuts.append(match.end())
+        if match.start() not in inside_etc:
+            cuts.append(match.end())
     for match in _LATIN_BOUNDARY.finditer(text, start, end):
         if _is_latin_boundary(text, match, end):
             cuts.append(match.end())

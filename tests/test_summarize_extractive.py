@@ -1,0 +1,201 @@
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from newsbrief.article import Article
+from newsbrief.errors import ConfigError
+from newsbrief.summarization import (METHOD, ExtractiveSummary, ScorerConfig, count_units, lead,
+                                 summarize_extractive)
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+SEED = DATA / "articles" / "seed-camboja-cambodia-malaysia-scams.txt"
+
+NEWS = """Flood waters forced 3,000 families from their homes in Kelantan on Monday, officials said.
+
+The state disaster committee said 42 relief centres had been opened across five districts.
+
+Rain is expected to continue until Thursday, according to the meteorological department.
+
+"We have never seen the river rise this fast," said one resident of Kuala Krai.
+
+The army has sent boats and trucks to help move families to the relief centres."""
+
+KHMER = ("ក្រសួងសុខាភិបាលបានប្រកាសថា មានអ្នកជំងឺថ្មីចំនួន ១២ នាក់នៅរាជធានីភ្នំពេញ។ "
+         "អ្នកជំងឺទាំងនោះកំពុងទទួលការព្យាបាលនៅមន្ទីរពេទ្យ។ "
+         "ក្រសួងបានអំពាវនាវឱ្យប្រជាពលរដ្ឋលាងដៃឱ្យបានញឹកញាប់។")
+
+
+@pytest.fixture(scope="module")
+def seed() -> Article:
+    return Article.from_text(SEED.read_text("utf-8"))
+
+
+def test_seed_article_skips_headline_captions_and_credits(seed):
+    out = summarize_extractive(seed, sentences=3)
+    assert isinstance(out, ExtractiveSummary)
+    assert out.method == METHOD
+    assert len(out.indices) == 3
+    assert list(out.indices) == sorted(out.indices)
+    assert len(out.scores) == len(seed.sentences)
+    texts = out.sentences(seed)
+    for t in texts:
+        assert "(Hun Manet’s Facebook)" not in t
+        assert t != "Cambodian Journalists Alliance Association"
+        assert not t.startswith("Prime Minister Hun Manet and Malaysian Prime Minister Anwar Ibrahim at a joint")
+    # headline, two captions and two credit lines score 0
+    assert seed.sentences[0].normalized == "Cambodian Journalists Alliance Association"
+    assert all(out.scores[i] == 0 for i in range(6))
+    # the lede (the agreement between the two prime ministers) is chosen
+    assert any("have agreed to collaborate" in t for t in texts)
+    assert out.text(seed) == " ".join(texts)
+
+
+def test_seed_article_is_deterministic_and_fast(seed):
+    first = summarize_extractive(seed, sentences=3)
+    assert summarize_extractive(Article.from_text(seed.text), sentences=3) == first
+    best = min(_timed(lambda: summarize_extractive(seed, sentences=3)) for _ in range(5))
+    assert best < 0.1, f"{best * 1000:.1f} ms for a ~900-word article"
+
+
+def _timed(fn) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def test_max_words_budget(seed):
+    out = summarize_extractive(seed, sentences=None, max_words=60)
+    total = sum(count_units(seed.sentences[i].normalized) for i in out.indices)
+    assert 1 <= len(out.indices) and total <= 60
+    # one tiny budget still gives one sentence
+    assert len(summarize_extractive(seed, sentences=None, max_words=1).indices) == 1
+    # both limits: whichever is hit first
+    assert len(summarize_extractive(seed, sentences=1, max_words=1000).indices) == 1
+    both = summarize_extractive(seed, sentences=10, max_words=60)
+    assert both.indices == out.indices
+
+
+def test_more_sentences_than_article_returns_all_content(seed):
+    out = summarize_extractive(seed, sentences=500)
+    assert len(out.indices) == len(set(out.indices))
+    assert 0 not in out.indices and 3 not in out.indices  # still no headline or credit line
+    small = Article.from_text(NEWS)
+    assert summarize_extractive(small, sentences=50).indices == tuple(range(5))
+
+
+def test_small_news_text():
+    art = Article.from_text(NEWS)
+    out = summarize_extractive(art, sentences=2)
+    assert out.indices[0] == 0                  # the lede
+    assert 3 not in out.indices                  # the quote is not summary material here
+    assert summarize_extractive(art, sentences=1).indices == (0,)
+
+
+def test_one_sentence_article():
+    art = Article.from_text("The central bank raised its policy rate to 3 per cent on Thursday.")
+    assert summarize_extractive(art).indices == (0,)
+    assert summarize_extractive(art, sentences=None, max_words=2).indices == (0,)
+
+
+def test_article_of_only_non_content_still_gives_one_sentence():
+    art = Article.from_text("Breaking News\n\n(Reuters photo)")
+    out = summarize_extractive(art, sentences=3)
+    assert len(out.indices) == 1
+    assert all(s == 0 for s in out.scores)
+
+
+def test_article_without_sentences():
+    empty = Article(text="", paragraphs=[])
+    assert summarize_extractive(empty).indices == ()
+
+
+def test_duplicates_are_not_chosen_twice():
+    sent = "The minister announced a new budget for schools and hospitals in the capital on Friday."
+    art = Article.from_text(f"{sent} {sent} Teachers welcomed the plan but said it came too late for this year.")
+    out = summarize_extractive(art, sentences=2)
+    assert out.indices == (0, 2)
+
+
+def test_khmer_input():
+    art = Article.from_text(KHMER)
+    assert len(art.sentences) == 3
+    out = summarize_extractive(art, sentences=2)
+    assert len(out.indices) == 2 and out.indices[0] == 0
+    assert all(s > 0 for s in out.scores)
+    # max_words counts Khmer syllables
+    first = count_units(art.sentences[0].normalized)
+    assert summarize_extractive(art, sentences=None, max_words=first).indices == (0,)
+
+
+def test_khmer_sample_article():
+    row = json.loads((DATA / "summarization" / "km_monireach_sample.jsonl").read_text("utf-8").splitlines()[0])
+    art = Article.from_text(row["text"])
+    out = summarize_extractive(art, sentences=3)
+    assert len(out.indices) == 3
+    assert all(len(art.sentences[i].normalized) > 20 for i in out.indices)  # not the stray "ល។"
+
+
+def test_malay_input():
+    text = ("KUALA LUMPUR: Kerajaan akan menaikkan gaji minimum kepada RM1,700 sebulan mulai Februari depan, "
+            "kata Perdana Menteri hari ini. Langkah itu dijangka memberi manfaat kepada 4.4 juta pekerja. "
+            "Kesatuan sekerja menyambut baik keputusan tersebut.")
+    out = summarize_extractive(Article.from_text(text), sentences=1)
+    assert out.indices == (0,)
+
+
+def test_count_units():
+    assert count_units("Hello, world: 3 new cases!") == 5
+    assert count_units("ប្រទេសកម្ពុជា") == 6
+    assert count_units("ឯកឧត្តម TANAKA") == 6  # ឯ ក ឧ ត្ត ម + TANAKA
+    assert count_units(" — ") == 0
+
+
+def test_lead_baseline():
+    art = Article.from_text(NEWS)
+    assert lead(art, 3).indices == (0, 1, 2)
+    assert lead(art, sentences=None, max_words=1).indices == (0,)
+
+
+@pytest.mark.parametrize("kwargs", [dict(sentences=0), dict(sentences=-1), dict(sentences=True),
+                                    dict(sentences=None), dict(sentences=2, max_words=0),
+                                    dict(sentences=1.5)])
+def test_bad_budgets_raise(kwargs):
+    with pytest.raises(ConfigError):
+        summarize_extractive(Article.from_text(NEWS), **kwargs)
+
+
+def test_config_is_checked_and_frozen():
+    with pytest.raises(ConfigError):
+        ScorerConfig(pos_scale=0)
+    with pytest.raises(ConfigError):
+        ScorerConfig(redundancy=0)
+    with pytest.raises(ConfigError):
+        ScorerConfig(ideal_words=(10, 5))
+    with pytest.raises(ConfigError):
+        ScorerConfig(w_cent="0.5")  # type: ignore[arg-type]
+    with pytest.raises(ConfigError):
+        ScorerConfig(w_len=-1)
+    with pytest.raises(TypeError):
+        ScorerConfig(unknown=1)
+    with pytest.raises(AttributeError):
+        ScorerConfig().w_pos = 2  # type: ignore[misc]
+
+
+def test_custom_similarity_replaces_tfisf_centrality():
+    import dataclasses
+
+    import numpy as np
+    art = Article.from_text(NEWS)
+    n = len(art.sentences)
+    sim = np.zeros((n, n))
+    sim[4, :] = sim[:, 4] = 1.0  # the last sentence is similar to everything
+    cfg = dataclasses.replace(ScorerConfig(), w_pos=0.0, w_len=0.0)
+    out = summarize_extractive(art, sentences=1, config=cfg, similarity=sim)
+    assert out.method.endswith("+sim")
+    assert out.indices == (4,)
+    with pytest.raises(ConfigError):
+        summarize_extractive(art, similarity=np.zeros((2, 2)))
