@@ -32,6 +32,12 @@ _LAZY = {
     "TranslationResult": "newsbrief.translation",
     "Chain": "newsbrief.translation",
     "ModelCache": "newsbrief.models",
+    "summarize": "newsbrief.summarization",
+    "Summary": "newsbrief.summarization",
+    "brief": "newsbrief.brief",
+    "Brief": "newsbrief.brief",
+    "brief_many": "newsbrief.brief",
+    "Pipeline": "newsbrief.pipeline",
     "NewsbriefError": "newsbrief.errors",
     "InputError": "newsbrief.errors",
     "UnsupportedLanguageError": "newsbrief.errors",
@@ -58,7 +64,10 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # for editors and type checkers only
     from .article import Article, Paragraph, Sentence
     from .detect import Detect, Detection, detect
+    from .brief import Brief, brief, brief_many
     from .models import ModelCache
+    from .pipeline import Pipeline
+    from .summarization import Summary, summarize
     from .translation import Chain, Translate, TranslateConfig, TranslationResult, translate
     from .errors import (ConfigError, InputError, MissingDependencyError, ModelNotFoundError,
                          NewsbriefError, UnsupportedLanguageError)

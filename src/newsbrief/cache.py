@@ -1107,6 +1107,18 @@ def _stats_dict(path: str | None, exists: bool, max_bytes: int,
     }
 
 
+_SHARED: dict[tuple[int, str, object], Cache] = {}
+
+
+def _shared(path: "str | os.PathLike", max_bytes: "int | str | None") -> Cache:
+    """One Cache object per path and process, so that repeated calls (a step per article)
+    share a connection and its batched bookkeeping instead of opening the file each time."""
+    key = (os.getpid(), os.path.abspath(os.path.expanduser(os.fspath(path))), max_bytes)
+    if key not in _SHARED:
+        _SHARED[key] = Cache(path, max_bytes=max_bytes)
+    return _SHARED[key]
+
+
 def open_cache(cache: "str | os.PathLike | Cache | NullCache | None | bool" = True, *,
                max_bytes: int | str | None = None) -> "Cache | NullCache":
     """Resolve the ``cache=`` argument every step takes.
@@ -1124,10 +1136,10 @@ def open_cache(cache: "str | os.PathLike | Cache | NullCache | None | bool" = Tr
         env = os.environ.get(ENV_PATH, "").strip()
         if env.lower() in _OFF:
             return NullCache()
-        return Cache(default_cache_dir(), max_bytes=max_bytes)
+        return _shared(default_cache_dir(), max_bytes)
     if isinstance(cache, (str, os.PathLike)):
         if isinstance(cache, str) and not cache.strip():
             raise ConfigError("cache: an empty path; give a folder, True for the default, or None.")
-        return Cache(cache, max_bytes=max_bytes)
+        return _shared(cache, max_bytes)
     raise ConfigError(f"cache: expected a folder path, True, None/False or a Cache, got "
                       f"{type(cache).__name__}.")

@@ -12,7 +12,7 @@ import sys
 from typing import Any, Callable
 
 from . import __version__
-from .cliutil import FORMATS, print_json
+from .cliutil import FORMATS, add_cache_options, cache_option, print_json
 from .errors import NewsbriefError
 
 
@@ -49,6 +49,81 @@ def cmd_detect(args: argparse.Namespace) -> int:
     return 0
 
 
+def _brief_text(data: dict, source: str, markdown: bool) -> str:
+    faith = data["faithfulness"]
+    if faith["faithful"]:
+        what = "every number and name" if faith["checked"] == "numbers and names" else "every number"
+        faith_line = f"{what} found in the source ({faith['sentences_checked']} sentences checked)"
+    else:
+        faith_line = "NOT FAITHFUL: " + "; ".join(
+            f"sentence {p['sentence'] + 1} states {', '.join(p['numbers'] + p['names'])}, not in its source"
+            for p in faith["unsupported"])
+    if faith["repaired"]:
+        faith_line += f"; repaired sentences {', '.join(str(i + 1) for i in faith['repaired'])} from the source"
+    figures = "; ".join(f["text"] for f in data["key_figures"]) or "none found"
+    models = ", ".join(f"{k}={v}" for k, v in data["models"].items() if v)
+    head = f"{source} ({data['source_lang']} -> {data['target_lang']})"
+    if markdown:
+        lines = [f"## {head}", "", *[f"- {s['text']}" for s in data["sentences"]], "",
+                 f"**Key figures:** {figures}", "", f"**Faithfulness:** {faith_line}", "", f"*Models: {models}*"]
+    else:
+        lines = [f"# {head}", data["summary"], "", f"Key figures: {figures}", f"Faithfulness: {faith_line}",
+                 f"Models: {models}"]
+    return "\n".join(lines) + "\n"
+
+
+def cmd_summarize(args: argparse.Namespace) -> int:
+    from .brief import brief_many
+    from .inputs import read_article_text, read_articles
+    from .pipeline import Failure
+
+    sources = [item for source in args.inputs for item in read_articles(source)]
+    texts = []
+    failures = 0
+    for source, text in sources:
+        try:
+            texts.append(text or read_article_text(source))
+        except NewsbriefError as exc:
+            if len(sources) == 1:
+                raise
+            print(f"newsbrief: error: {exc}", file=sys.stderr)
+            texts.append(None)
+            failures += 1
+    readable = [(source, text) for (source, _), text in zip(sources, texts) if text is not None]
+    from .article import Article
+
+    items = []
+    for source, text in readable:
+        try:
+            items.append(Article.from_text(text, id=source))
+        except NewsbriefError as exc:
+            if len(sources) == 1:
+                raise
+            print(f"newsbrief: error: {source}: {exc}", file=sys.stderr)
+            failures += 1
+    results = brief_many(items, to=args.to, src=args.src, sentences=args.sentences, max_words=args.max_words,
+                         method=args.method, model=args.model, translation_model=args.translation_model,
+                         cache=cache_option(args), progress=len(items) > 1 and sys.stderr.isatty(),
+                         errors="collect" if len(items) > 1 else "raise")
+    collected = []
+    for article, result in zip(items, results):
+        if isinstance(result, Failure):
+            print(f"newsbrief: error: {article.id}: {result.error}", file=sys.stderr)
+            failures += 1
+            continue
+        data = result.to_dict()
+        if args.format in ("text", "markdown"):
+            print(_brief_text(data, article.id, args.format == "markdown"))
+        elif args.format == "jsonl":
+            print_json(data, "jsonl")
+        else:
+            collected.append(data)
+    if args.format == "json":
+        print_json(collected[0] if len(collected) == 1 and len(args.inputs) == 1 and len(sources) == 1
+                   else collected)
+    return 1 if failures else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsbrief",
@@ -72,6 +147,30 @@ def build_parser() -> argparse.ArgumentParser:
     detect.add_argument("--format", choices=FORMATS, default="text",
                         help="text (default), json (one object, or a list for several files), jsonl (one a line)")
     detect.set_defaults(run=cmd_detect)
+
+    summarize = commands.add_parser(
+        "summarize", help="brief articles: a short, faithful summary in the reader's language",
+        description="Summarize each article (a text or HTML file, a folder of them, - for standard input, or a "
+                    "URL when online) in its own language, translate the summary into --to, and check that "
+                    "every number and name in the brief is in the source. Works offline with the embedded "
+                    "extractive summarizer; uses an abstractive model when one is installed (--method).")
+    summarize.add_argument("inputs", nargs="+", metavar="FILE|DIR|-|URL")
+    summarize.add_argument("--to", choices=("en", "km", "ms"), default=None,
+                           help="the reader's language (default: the article's own)")
+    summarize.add_argument("--src", choices=("en", "km", "ms"), default=None,
+                           help="the article's language (default: detected)")
+    summarize.add_argument("--sentences", type=int, default=3, help="sentences in the brief (default 3)")
+    summarize.add_argument("--max-words", type=int, default=None, help="at most this many words")
+    summarize.add_argument("--method", choices=("auto", "abstractive", "extractive"), default="auto",
+                           help="auto (default): abstractive when a model for the language is installed, "
+                                "else extractive")
+    summarize.add_argument("--model", default=None, metavar="NAME|PATH", help="summarization model")
+    summarize.add_argument("--translation-model", default=None, metavar="NAME|PATH",
+                           help="translation model (default: the embedded one; see `newsbrief models list`)")
+    summarize.add_argument("--format", choices=(*FORMATS, "markdown"), default="text",
+                           help="text (default), json, jsonl (one brief a line) or markdown")
+    add_cache_options(summarize)
+    summarize.set_defaults(run=cmd_summarize)
 
     from .translation.cli import add_commands as add_translation_commands
 

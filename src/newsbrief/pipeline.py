@@ -148,6 +148,17 @@ def record(result: "Article | Failure") -> dict[str, Any]:
     return row
 
 
+def brief_record(result: Any) -> dict[str, Any]:
+    """One flat row per brief, for a DataFrame."""
+    if isinstance(result, Failure):
+        return {"error": result.message}
+    data = result.to_dict()
+    return {"id": data.get("id"), "source_lang": data["source_lang"], "target_lang": data["target_lang"],
+            "summary": data["summary"], "key_figures": "; ".join(f["text"] for f in data["key_figures"]),
+            "faithful": data["faithfulness"]["faithful"], "summarize_model": data["models"]["summarize"],
+            "translate_model": data["models"]["translate"], "error": None}
+
+
 def to_dataframe(results: Sequence["Article | Failure"], index=None):
     import pandas as pd
 

@@ -1,0 +1,218 @@
+"""brief(): the main job. Detect -> summarize in the source language -> translate the
+summary into the reader's language -> check that every number and name survived.
+
+Summarizing before translating means only the few summary sentences go through the
+translation model (an article is 20-60 sentences, a brief 3), and the extractive
+summarizer works on the source text as written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .article import Article, Paragraph, Sentence, as_article
+from .errors import UnsupportedLanguageError
+from .facts import KeyFigure, entities, key_figures, unsupported
+from .summarization import Summary, summarize
+
+LANGUAGES = ("en", "km", "ms")
+
+
+@dataclass(frozen=True)
+class BriefSentence:
+    text: str  # in the reader's language
+    source_text: str  # the summary sentence in the article's language
+    source_sentences: tuple[int, ...]  # indices into article.sentences it comes from / rests on
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "source_text": self.source_text, "source_sentences": list(self.source_sentences)}
+
+
+@dataclass(frozen=True)
+class Brief:
+    source_lang: str
+    target_lang: str
+    sentences: tuple[BriefSentence, ...]
+    key_figures: tuple[KeyFigure, ...]
+    entities: tuple[str, ...]
+    faithfulness: dict[str, Any]
+    models: dict[str, Any]
+    notes: tuple[str, ...] = field(default=())
+    id: str | None = None
+
+    @property
+    def summary(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {"source_lang": self.source_lang, "target_lang": self.target_lang, "summary": self.summary,
+               "sentences": [s.to_dict() for s in self.sentences],
+               "key_figures": [f.to_dict() for f in self.key_figures], "entities": list(self.entities),
+               "faithfulness": self.faithfulness, "models": self.models, "notes": list(self.notes)}
+        if self.id is not None:
+            out["id"] = self.id
+        return out
+
+
+def brief(text: "str | Article", to: str | None = None, sentences: int | None = 3, max_words: int | None = None,
+          method: str = "auto", model: str | None = None, translation_model: str | None = None, *,
+          src: str | None = None, cache: Any = True, **translate_options: Any) -> Brief:
+    """A short, faithful brief of an article in the reader's language.
+
+    to: "en", "km" or "ms" (default: the article's own language). src: the article's
+    language (detected when None). sentences / max_words: the summary's length.
+    method / model: see newsbrief.summarize. translation_model: see newsbrief.translate.
+    """
+    from .cache import open_cache
+
+    cache = open_cache(cache)  # once, shared by the steps below
+    article = as_article(text)
+    if src is None:
+        src = article.lang or _detect(article)
+    to = to or src
+    _check_languages(src, to)
+    summary = summarize(article, sentences=sentences, max_words=max_words, method=method, model=model,
+                        lang=src, cache=cache)
+    translated = _translate_summaries([summary], src, to, translation_model, cache, translate_options)
+    return _assemble(article, summary, to, *translated[0])
+
+
+def _check_languages(src: str, to: str) -> None:
+    for role, lang in (("article", src), ("target", to)):
+        if lang not in LANGUAGES:
+            hint = " If the article is Malay, pass src='ms' (--src ms)." if lang == "id" else ""
+            raise UnsupportedLanguageError(f"the {role} language is {lang!r}; newsbrief briefs articles in "
+                                           f"English (en), Khmer (km) and Malay (ms), into any of them.{hint}")
+
+
+def _translate_summaries(summaries: list[Summary], src: str, to: str, translation_model: str | None, cache: Any,
+                         options: dict[str, Any]) -> list[tuple[list[str], str | None, list[str]]]:
+    """(targets, model, notes) for each summary; all their sentences go through the
+    translation model in one batched call."""
+    texts = [s.text for summary in summaries for s in summary.sentences]
+    if to == src or not texts:
+        return [([s.text for s in summary.sentences], None, []) for summary in summaries]
+    from .translation import translate
+
+    result = translate(_one_sentence_each(texts), to=to, src=src, model=translation_model, cache=cache, **options)
+    targets = iter(pair.target for pair in result.sentences)
+    return [([next(targets) for _ in summary.sentences], result.model, list(result.notes)) for summary in summaries]
+
+
+def _assemble(article: Article, summary: Summary, to: str, targets: list[str], translation_model: str | None,
+              translation_notes: list[str]) -> Brief:
+    src = summary.lang
+    brief_sentences = tuple(BriefSentence(t, s.text, s.source) for t, s in zip(targets, summary.sentences))
+    all_sentences = [s.normalized for s in article.sentences]
+    models = {"detect": "newsbrief.lid", "summarize": summary.model or summary.method, "translate": translation_model}
+    faithfulness = _faithfulness(brief_sentences, summary, all_sentences, check_names="km" not in (src, to))
+    return Brief(src, to, brief_sentences, tuple(key_figures(all_sentences)), tuple(entities(all_sentences)),
+                 faithfulness, models, tuple(summary.notes) + tuple(translation_notes), article.id)
+
+
+def brief_many(items: Any, to: str | None = None, *, progress: bool = False, errors: str = "raise",
+               batch_size: int = 16, src: str | None = None, cache: Any = True, **options: Any) -> Any:
+    """brief() over many items (strings, Articles, any iterable, a pandas Series), in input
+    order. Translation is batched across the articles of each batch. errors="collect"
+    puts a Failure where an item failed and goes on; a Series gives back a DataFrame."""
+    from .pipeline import Failure, Pipeline, brief_record, _is_series, _progress_bar
+
+    if errors not in ("raise", "collect"):
+        from .errors import ConfigError
+        raise ConfigError(f"errors must be 'raise' or 'collect', not {errors!r}")
+    from .cache import open_cache
+
+    cache = open_cache(cache)
+    series = items if _is_series(items) else None
+    inputs = series.to_list() if series is not None else list(items)
+    results: list[Any] = []
+    bar = _progress_bar(len(inputs), progress)
+    try:
+        for start in range(0, len(inputs), batch_size):
+            chunk = inputs[start:start + batch_size]
+            results.extend(_brief_chunk(chunk, start, to, src, cache, errors, options))
+            bar.update(len(chunk))
+    finally:
+        bar.close()
+    if series is not None:
+        import pandas as pd
+        return pd.DataFrame([brief_record(r) for r in results], index=series.index)
+    return results
+
+
+_SUMMARY_OPTIONS = ("sentences", "max_words", "method", "model")
+
+
+def _brief_chunk(chunk: list, offset: int, to: str | None, src: str | None, cache: Any, errors: str,
+                 options: dict[str, Any]) -> list[Any]:
+    from .pipeline import Failure
+
+    summary_options = {k: v for k, v in options.items() if k in _SUMMARY_OPTIONS}
+    translation_model = options.get("translation_model")
+    translate_options = {k: v for k, v in options.items() if k not in _SUMMARY_OPTIONS + ("translation_model",)}
+    prepared: list[Any] = []
+    for i, item in enumerate(chunk):
+        try:
+            article = as_article(item)
+            lang = src or article.lang or _detect(article)
+            target = to or lang
+            _check_languages(lang, target)
+            prepared.append((article, summarize(article, lang=lang, cache=cache, **summary_options), target))
+        except Exception as exc:  # noqa: BLE001 - reported per item, see errors=
+            if errors == "raise" or not isinstance(exc, (ValueError, TypeError, RuntimeError, LookupError)):
+                raise
+            prepared.append(Failure(offset + i, exc))
+    results: list[Any] = list(prepared)
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, entry in enumerate(prepared):
+        if not isinstance(entry, Failure):
+            groups.setdefault((entry[1].lang, entry[2]), []).append(i)
+    for (lang, target), members in groups.items():
+        try:
+            translated = _translate_summaries([prepared[i][1] for i in members], lang, target, translation_model,
+                                              cache, translate_options)
+        except (ValueError, TypeError, RuntimeError, LookupError) as exc:
+            if errors == "raise":
+                raise
+            for i in members:
+                results[i] = Failure(offset + i, exc)
+            continue
+        for i, (targets, model_name, notes) in zip(members, translated):
+            article, summary, _ = prepared[i]
+            results[i] = _assemble(article, summary, target, targets, model_name, notes)
+    return results
+
+
+def _one_sentence_each(texts: list[str]) -> Article:
+    """An Article whose sentences are exactly these texts (no re-splitting)."""
+    text, paragraphs, offset = "", [], 0
+    for sentence in texts:
+        start = len(text)
+        text += sentence
+        paragraphs.append(Paragraph(start, len(text), [Sentence(sentence, start, len(text))]))
+        text += "\n\n"
+    return Article(text=text.rstrip("\n"), paragraphs=paragraphs)
+
+
+def _faithfulness(brief_sentences: tuple[BriefSentence, ...], summary: Summary, source: list[str],
+                  check_names: bool) -> dict[str, Any]:
+    """Every number (and, in Latin script, name) of each brief sentence must be in the
+    source sentences it rests on; what is not is listed, never passed on silently."""
+    problems = []
+    for index, sentence in enumerate(brief_sentences):
+        basis = " ".join(source[i] for i in sentence.source_sentences)
+        check = unsupported(sentence.text, basis, check_names=check_names)
+        if not check.ok:
+            problems.append({"sentence": index, "numbers": list(check.numbers), "names": list(check.names)})
+    repaired = [i for i, s in enumerate(summary.sentences) if s.repaired]
+    return {"faithful": not problems, "sentences_checked": len(brief_sentences),
+            "checked": "numbers and names" if check_names else "numbers",
+            "unsupported": problems, "repaired": repaired}
+
+
+def _detect(article: Article) -> str:
+    from .detect import Detect
+
+    Detect().one(article)
+    return article.lang

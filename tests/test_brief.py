@@ -1,0 +1,139 @@
+"""summarize(), brief(), brief_many() and `newsbrief summarize`: the main job."""
+
+import json
+import re
+
+import pytest
+
+import newsbrief as nb
+from newsbrief.errors import ConfigError, UnsupportedLanguageError
+from newsbrief.facts import key_figures, numbers, unsupported
+
+from tiny_models import build_all
+
+
+@pytest.fixture(scope="session")
+def tiny(tmp_path_factory):
+    return build_all(tmp_path_factory.getbasetemp() / "tiny-translation-models")
+
+
+@pytest.fixture(scope="session")
+def example_article():
+    from pathlib import Path
+    return (Path(__file__).resolve().parents[1] / "examples" / "scam-compounds-en.txt").read_text("utf-8")
+
+
+def test_summarize_extractive_says_what_ran(seed_article):
+    summary = nb.summarize(seed_article, sentences=3, method="extractive", cache=None)
+    assert summary.method.startswith("extractive") and summary.lang == "en"
+    assert len(summary.sentences) == 3
+    article = nb.Article.from_text(seed_article)
+    for sentence in summary.sentences:
+        assert sentence.text == article.sentences[sentence.source[0]].normalized
+
+
+def test_summarize_length_options():
+    text = " ".join(f"Sentence number {i} says that police found {i} more victims in the compound." for i in range(20))
+    assert len(nb.summarize(text, sentences=2, method="extractive", cache=None).sentences) == 2
+    short = nb.summarize(text, sentences=None, max_words=15, method="extractive", cache=None)
+    assert len(short.sentences) == 1
+    for bad in ({"sentences": 0}, {"sentences": None, "max_words": None}, {"method": "magic"}):
+        with pytest.raises(ConfigError):
+            nb.summarize(text, **{"sentences": 3, **bad}, cache=None)
+
+
+def test_summaries_are_cached(tmp_path, seed_article):
+    from newsbrief.cache import Cache
+
+    store = Cache(tmp_path)
+    first = nb.summarize(seed_article, method="extractive", cache=store)
+    assert store.stats()["entries"] == 1
+    again = nb.summarize(seed_article, method="extractive", cache=store)
+    assert again == first and store.stats()["steps"]["summarize"]["hits"] == 1
+
+
+def test_brief_of_the_seed_article_keeps_its_figures(seed_article):
+    brief = nb.brief(seed_article, method="extractive", cache=None)
+    data = brief.to_dict()
+    assert {"source_lang", "target_lang", "summary", "sentences", "key_figures", "faithfulness",
+            "models"} <= set(data)
+    assert data["source_lang"] == data["target_lang"] == "en"
+    figures = [f["text"] for f in data["key_figures"]]
+    assert {"157 cases", "185 people", "495 people"} <= set(figures)
+    assert data["faithfulness"]["faithful"] is True
+    assert "Hun Manet" in data["entities"]
+    assert data["models"]["summarize"].startswith("extractive")
+
+
+def test_brief_into_khmer_through_a_real_architecture(tiny, example_article, tmp_path):
+    """A tiny random-weight Marian model: the text is noise, the structure must hold."""
+    brief = nb.brief(example_article, to="km", method="extractive", translation_model=str(tiny["marian"]),
+                     cache=tmp_path)
+    assert brief.target_lang == "km" and len(brief.sentences) == 3
+    assert all(s.text for s in brief.sentences)
+    assert brief.models["translate"] == "tiny-marian"
+    # every number of a source sentence is in its translation (protected, or repaired)
+    for sentence in brief.sentences:
+        assert set(numbers(sentence.source_text)) <= set(numbers(sentence.text))
+    assert brief.faithfulness["checked"] == "numbers"
+
+
+def test_faithfulness_flags_invented_numbers_and_names():
+    source = "Police recorded 157 cases in 2023, Touch Sokhak said."
+    assert unsupported("Police recorded 157 cases, Touch Sokhak said.", source).ok
+    check = unsupported("Police recorded 158 cases, Hun Sen said.", source)
+    assert check.numbers == ("158",) and check.names == ("Hun Sen",)
+    assert unsupported("ប៉ូលិសបានកត់ត្រា ១៥៧ ករណី។", source, check_names=False).ok
+
+
+def test_key_figures_in_three_languages():
+    texts = ["Polis menahan 12 orang dan merampas RM1.5 juta.", "ប៉ូលិសបានចាប់ ១៨៥ នាក់។",
+             "It was a Tier 3 nation in 2023 with 5% growth."]
+    assert [f.text for f in key_figures(texts)] == ["12 orang", "1.5 juta", "១៨៥ នាក់", "5%"]
+
+
+def test_unsupported_languages_are_refused():
+    with pytest.raises(UnsupportedLanguageError, match="English .en., Khmer .km. and Malay .ms."):
+        nb.brief("Le gouvernement a annoncé de nouvelles mesures contre la fraude en ligne aujourd'hui.",
+                 cache=None)
+    with pytest.raises(UnsupportedLanguageError):
+        nb.brief("Police rescued 12 people.", to="fr", cache=None)
+
+
+def test_brief_many_keeps_order_and_collects_failures(example_article):
+    items = [example_article, "", "Polis menyelamatkan 12 orang mangsa penipuan di sempadan semalam."]
+    results = nb.brief_many(items, method="extractive", errors="collect", cache=None)
+    assert results[0].source_lang == "en" and results[2].source_lang == "ms"
+    assert type(results[1]).__name__ == "Failure" and "empty" in results[1].message
+
+
+def test_cli_summarize_json_and_folder(run_cli, tmp_path, example_article):
+    (tmp_path / "a.txt").write_text(example_article, encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Polis menyelamatkan 12 orang mangsa penipuan di sempadan semalam.",
+                                    encoding="utf-8")
+    (tmp_path / "c.txt").write_bytes(b"\x00\x01binary")
+    out = run_cli("summarize", str(tmp_path / "a.txt"), "--format", "json", "--no-cache")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert {"source_lang", "target_lang", "summary", "sentences", "key_figures", "faithfulness",
+            "models"} <= set(data)
+    out = run_cli("summarize", str(tmp_path), "--format", "jsonl", "--no-cache")
+    lines = out.stdout.decode().splitlines()
+    assert [json.loads(line)["source_lang"] for line in lines] == ["en", "ms"]
+    assert out.returncode == 1 and b"c.txt" in out.stderr and b"binary" in out.stderr
+
+
+def test_cli_summarize_text_and_markdown(run_cli, example_article):
+    out = run_cli("summarize", "-", "--format", "markdown", "--sentences", "2", stdin=example_article.encode())
+    assert out.returncode == 0, out.stderr
+    text = out.stdout.decode()
+    assert text.startswith("## - (en -> en)") and len(re.findall(r"^- ", text, re.M)) == 2
+    assert "**Key figures:** 214 reports" in text
+
+
+def test_cli_summarize_without_a_translation_model_says_what_to_do(run_cli, tmp_path, example_article,
+                                                                  monkeypatch):
+    path = tmp_path / "a.txt"
+    path.write_text(example_article, encoding="utf-8")
+    out = run_cli("summarize", str(path), "--to", "ms", "--translation-model", str(tmp_path / "missing"))
+    assert out.returncode == 3 and b"Traceback" not in out.stderr
