@@ -35,3 +35,18 @@ def test_unknown_attribute_is_an_attribute_error():
         assert "does_not_exist" in str(exc)
     else:
         raise AssertionError("expected AttributeError")
+
+
+def test_api_functions_stay_functions_after_every_submodule_is_imported():
+    """A submodule named like a function (newsbrief.detect) would replace it on import."""
+    import importlib
+    import pkgutil
+
+    import newsbrief
+
+    for module in pkgutil.walk_packages(newsbrief.__path__, "newsbrief."):
+        if module.name != "newsbrief.__main__":
+            importlib.import_module(module.name)
+    for name in ("detect", "translate", "summarize", "brief", "brief_many"):
+        assert callable(getattr(newsbrief, name)), name
+        assert not isinstance(getattr(newsbrief, name), type(newsbrief)), name

@@ -226,7 +226,7 @@ def test_unknown_options_are_errors():
 def test_source_language_is_detected_when_not_given(monkeypatch):
     import importlib
 
-    detect_module = importlib.import_module("newsbrief.detect")
+    detect_module = importlib.import_module("newsbrief.detection")
     Detection = detect_module.Detection
 
     monkeypatch.setattr(detect_module, "detect", lambda article, per="document": Detection("ms", 0.99, "Latn"))

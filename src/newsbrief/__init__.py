@@ -23,9 +23,9 @@ _LAZY = {
     "Article": "newsbrief.article",
     "Paragraph": "newsbrief.article",
     "Sentence": "newsbrief.article",
-    "Detection": "newsbrief.detect",
-    "Detect": "newsbrief.detect",
-    "detect": "newsbrief.detect",
+    "Detection": "newsbrief.detection",
+    "Detect": "newsbrief.detection",
+    "detect": "newsbrief.detection",
     "translate": "newsbrief.translation",
     "Translate": "newsbrief.translation",
     "TranslateConfig": "newsbrief.translation",
@@ -34,9 +34,9 @@ _LAZY = {
     "ModelCache": "newsbrief.models",
     "summarize": "newsbrief.summarization",
     "Summary": "newsbrief.summarization",
-    "brief": "newsbrief.brief",
-    "Brief": "newsbrief.brief",
-    "brief_many": "newsbrief.brief",
+    "brief": "newsbrief.briefs",
+    "Brief": "newsbrief.briefs",
+    "brief_many": "newsbrief.briefs",
     "Pipeline": "newsbrief.pipeline",
     "NewsbriefError": "newsbrief.errors",
     "InputError": "newsbrief.errors",
@@ -63,8 +63,8 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # for editors and type checkers only
     from .article import Article, Paragraph, Sentence
-    from .detect import Detect, Detection, detect
-    from .brief import Brief, brief, brief_many
+    from .detection import Detect, Detection, detect
+    from .briefs import Brief, brief, brief_many
     from .models import ModelCache
     from .pipeline import Pipeline
     from .summarization import Summary, summarize

@@ -62,7 +62,7 @@ class Article:
     paragraphs: list[Paragraph]
     id: str | None = None
     lang: str | None = None
-    detection: Any = None  # newsbrief.detect.Detection once detected
+    detection: Any = None  # newsbrief.detection.Detection once detected
     meta: dict[str, Any] = field(default_factory=dict)
 
     @classmethod

@@ -1114,7 +1114,7 @@ def _shared(path: "str | os.PathLike", max_bytes: "int | str | None") -> Cache:
     """One Cache object per path and process, so that repeated calls (a step per article)
     share a connection and its batched bookkeeping instead of opening the file each time."""
     key = (os.getpid(), os.path.abspath(os.path.expanduser(os.fspath(path))), max_bytes)
-    if key not in _SHARED:
+    if key not in _SHARED or _SHARED[key]._closed:
         _SHARED[key] = Cache(path, max_bytes=max_bytes)
     return _SHARED[key]
 

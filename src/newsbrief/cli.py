@@ -24,7 +24,7 @@ def _preview(text: str, width: int = 60) -> str:
 
 def cmd_detect(args: argparse.Namespace) -> int:
     from .article import Article
-    from .detect import detect
+    from .detection import detect
     from .inputs import read_input
 
     per = "sentence" if args.per_sentence else "paragraph" if args.per_paragraph else "document"
@@ -73,7 +73,7 @@ def _brief_text(data: dict, source: str, markdown: bool) -> str:
 
 
 def cmd_summarize(args: argparse.Namespace) -> int:
-    from .brief import brief_many
+    from .briefs import brief_many
     from .inputs import read_article_text, read_articles
     from .pipeline import Failure
 

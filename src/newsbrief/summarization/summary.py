@@ -141,7 +141,7 @@ def _best_source(sentence: str, source_tokens: list[set[str]]) -> int:
 
 
 def _detect(article: Article) -> str:
-    from ..detect import Detect
+    from ..detection import Detect
 
     Detect().one(article)
     return article.lang

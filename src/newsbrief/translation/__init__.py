@@ -169,7 +169,7 @@ def translate(text: "str | Article", to: str = "km", src: str | None = None,
 
 
 def _detect(article: Article) -> str:
-    from ..detect import detect
+    from ..detection import detect
 
     detection = detect(article)
     if detection.lang not in LANGUAGES:

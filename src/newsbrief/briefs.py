@@ -212,7 +212,7 @@ def _faithfulness(brief_sentences: tuple[BriefSentence, ...], summary: Summary, 
 
 
 def _detect(article: Article) -> str:
-    from .detect import Detect
+    from .detection import Detect
 
     Detect().one(article)
     return article.lang
