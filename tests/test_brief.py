@@ -137,3 +137,16 @@ def test_cli_summarize_without_a_translation_model_says_what_to_do(run_cli, tmp_
     path.write_text(example_article, encoding="utf-8")
     out = run_cli("summarize", str(path), "--to", "ms", "--translation-model", str(tmp_path / "missing"))
     assert out.returncode == 3 and b"Traceback" not in out.stderr
+
+
+def test_cli_summarize_reads_a_saved_html_page(run_cli, tmp_path, example_article):
+    paragraphs = "".join(f"<p>{p}</p>" for p in example_article.split("\n\n")[1:])
+    page = (f"<!DOCTYPE html><html><head><title>News</title></head><body><nav><a href='/'>Home</a> "
+            f"<a href='/world'>World</a></nav><article><h1>{example_article.splitlines()[0]}</h1>{paragraphs}"
+            f"</article><footer>Copyright 2026. Subscribe to our newsletter.</footer></body></html>")
+    (tmp_path / "page.html").write_text(page, encoding="utf-8")
+    out = run_cli("summarize", str(tmp_path / "page.html"), "--format", "json", "--no-cache")
+    assert out.returncode == 0, out.stderr
+    summary = json.loads(out.stdout)["summary"]
+    assert "Police officers from Cambodia and Malaysia" in summary and "<p>" not in summary
+    assert "Subscribe" not in summary
