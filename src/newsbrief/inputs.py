@@ -73,14 +73,18 @@ def looks_like_html(text: str) -> bool:
     return head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in head)
 
 
-def html_to_text(html: str, source: str = "input") -> str:
-    """The article text of an HTML page (trafilatura: main content, no menus or ads)."""
+def _trafilatura(what: str):
     try:
         import trafilatura
-    except ImportError:
+    except ImportError as exc:
         from .errors import MissingDependencyError
-        raise MissingDependencyError(f"{source} is HTML; reading HTML needs trafilatura: "
-                                     f"pip install 'newsbrief[html]'") from None
+        raise MissingDependencyError(f"{what} needs trafilatura ({exc}): pip install 'newsbrief[html]'") from None
+    return trafilatura
+
+
+def html_to_text(html: str, source: str = "input") -> str:
+    """The article text of an HTML page (trafilatura: main content, no menus or ads)."""
+    trafilatura = _trafilatura(f"{source} is HTML; reading HTML")
     text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
     if not text or not text.strip():
         raise EmptyInputError(f"{source}: no article text found in this HTML page.")
@@ -89,11 +93,7 @@ def html_to_text(html: str, source: str = "input") -> str:
 
 def fetch_url(url: str) -> str:
     """Download a page (only ever when the user gave a URL) and extract its article text."""
-    try:
-        import trafilatura
-    except ImportError:
-        from .errors import MissingDependencyError
-        raise MissingDependencyError("reading a URL needs trafilatura: pip install 'newsbrief[html]'") from None
+    trafilatura = _trafilatura("reading a URL")
     html = trafilatura.fetch_url(url)
     if html is None:
         raise InputFileError(f"could not download {url} (offline, or the site refused); save the page and "
