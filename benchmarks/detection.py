@@ -34,19 +34,16 @@ from __future__ import annotations
 
 import argparse
 import collections
-import datetime as dt
 import gzip
 import hashlib
 import json
 import os
-import platform
 import re
-import subprocess
 import sys
 import time
-from importlib import metadata
 from pathlib import Path
 
+from benchmarks.signature import signature as base_signature
 from newsbrief.lid import identify
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -169,32 +166,9 @@ def timing_1m() -> dict:
 
 
 def signature() -> dict:
-    def git(*args):
-        try:
-            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10,
-                                  check=False).stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            return ""
-    cpu = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        cpu = platform.processor()
-    versions = {}
-    for pkg in ("newsbrief", "pycld2", "langid"):
-        try:
-            versions[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            versions[pkg] = None
     model = ROOT / "src" / "newsbrief" / "lid" / "data" / "msid.tsv.gz"
-    return {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "git_commit": git("rev-parse", "HEAD") or None, "git_dirty": bool(git("status", "--porcelain")),
-            "python": sys.version.split()[0], "platform": platform.platform(), "cpu": cpu,
-            "cpu_count": os.cpu_count(), "packages": versions,
-            "msid_model_sha256": hashlib.sha256(model.read_bytes()).hexdigest() if model.exists() else None}
+    return base_signature(("newsbrief", "pycld2", "langid"), msid_model_sha256=hashlib.sha256(
+        model.read_bytes()).hexdigest() if model.exists() else None)
 
 
 def markdown(results: list[dict], timing: dict | None) -> str:

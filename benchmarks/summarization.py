@@ -23,14 +23,18 @@ import itertools
 import json
 import platform
 import re
-import subprocess
 import sys
 import time
 from pathlib import Path
 
+from benchmarks.signature import cpu_model, git_commit
 from newsbrief.article import Article
 from newsbrief.metrics import rouge_corpus
-from newsbrief.summarization.extractive import DEFAULT_CONFIG, ScorerConfig, lead, summarize_extractive
+from newsbrief.summarization.extractive import (
+    DEFAULT_CONFIG,
+    lead,
+    summarize_extractive,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "summarization"
@@ -64,26 +68,6 @@ def load(path: Path, repair: bool = True) -> list[dict]:
     for r in rows:
         r["article"] = Article.from_text(unglue(r["text"]) if repair else r["text"], id=r["id"])
     return rows
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def git_commit() -> str:
-    try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src", "benchmarks"], cwd=ROOT,
-                               capture_output=True, text=True).stdout.strip()
-        return out.stdout.strip() + ("+dirty" if dirty else "")
-    except OSError:
-        return "unknown"
 
 
 def run_method(fn, rows: list[dict], k: int, repeats: int = 1) -> tuple[list[list[str]], float]:

@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.signature import cpu_model, git_commit
+
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 
@@ -146,24 +148,6 @@ def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def git_commit() -> str:
-    try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True,
-                              text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def markdown(report: dict) -> str:
     sig = report["signature"]
     lines = [f"# Translation speed: transformers fp32 vs CTranslate2 int8 ({report['model']})", "",
@@ -238,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         "backends": backends,
         "speedup": speedup,
         "signature": {"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                      "git_commit": git_commit(), "python": platform.python_version(), "cpu": cpu_name(),
+                      "git_commit": git_commit(), "python": platform.python_version(), "cpu": cpu_model(),
                       "cpu_count": os.cpu_count(), "platform": platform.platform(),
                       # other work on the machine skews absolute figures; the ratio suffers less
                       "loadavg_1min_before_after": [round(load_before[0], 2), round(os.getloadavg()[0], 2)]},

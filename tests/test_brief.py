@@ -4,12 +4,11 @@ import json
 import re
 
 import pytest
+from tiny_models import build_all
 
 import newsbrief as nb
 from newsbrief.errors import ConfigError, UnsupportedLanguageError
 from newsbrief.facts import key_figures, numbers, unsupported
-
-from tiny_models import build_all
 
 
 @pytest.fixture(scope="session")

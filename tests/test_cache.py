@@ -20,8 +20,16 @@ from pathlib import Path
 import pytest
 
 import newsbrief.cache as cache_module
-from newsbrief.cache import (MISSING, Cache, CacheWarning, NullCache, fingerprint, model_files_hash,
-                             open_cache, parse_size)
+from newsbrief.cache import (
+    MISSING,
+    Cache,
+    CacheWarning,
+    NullCache,
+    fingerprint,
+    model_files_hash,
+    open_cache,
+    parse_size,
+)
 from newsbrief.cache_cli import add_commands
 from newsbrief.errors import ConfigError, NewsbriefError
 

@@ -3,7 +3,12 @@
 import pytest
 
 import newsbrief as nb
-from newsbrief.errors import BinaryInputError, EmptyInputError, EncodingError, InputFileError
+from newsbrief.errors import (
+    BinaryInputError,
+    EmptyInputError,
+    EncodingError,
+    InputFileError,
+)
 from newsbrief.inputs import decode, read_input
 
 

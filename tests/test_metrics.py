@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from newsbrief.metrics import khmer_syllables, porter_stem, rouge, rouge_corpus, tokenize
+from newsbrief.metrics import (
+    khmer_syllables,
+    porter_stem,
+    rouge,
+    rouge_corpus,
+    tokenize,
+)
 
 
 def f(scores, kind):

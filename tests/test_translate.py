@@ -19,9 +19,15 @@ from tiny_models import FakeBackend, build_all  # noqa: E402
 from newsbrief.article import Article  # noqa: E402
 from newsbrief.errors import ConfigError, ModelNotFoundError, UnsupportedLanguageError  # noqa: E402
 from newsbrief.models import ModelCache, convert_to_ct2  # noqa: E402
-from newsbrief.translation import (Chain, SentenceTranslator, TranslateConfig, get_translator,  # noqa: E402
-                                 load_backend, translate)
-from newsbrief.translation import guards  # noqa: E402
+from newsbrief.translation import (  # noqa: E402
+    Chain,
+    SentenceTranslator,
+    TranslateConfig,
+    get_translator,
+    guards,  # noqa: E402
+    load_backend,
+    translate,
+)
 from newsbrief.translation.protect import Protector, number_key  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore:Recommended. pip install sacremoses")

@@ -63,11 +63,23 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # for editors and type checkers only
     from .article import Article, Paragraph, Sentence
-    from .detection import Detect, Detection, detect
     from .briefs import Brief, brief, brief_many
+    from .detection import Detect, Detection, detect
+    from .errors import (
+        ConfigError,
+        InputError,
+        MissingDependencyError,
+        ModelNotFoundError,
+        NewsbriefError,
+        UnsupportedLanguageError,
+    )
     from .models import ModelCache
     from .pipeline import Pipeline
     from .summarization import Summary, summarize
-    from .translation import Chain, Translate, TranslateConfig, TranslationResult, translate
-    from .errors import (ConfigError, InputError, MissingDependencyError, ModelNotFoundError,
-                         NewsbriefError, UnsupportedLanguageError)
+    from .translation import (
+        Chain,
+        Translate,
+        TranslateConfig,
+        TranslationResult,
+        translate,
+    )

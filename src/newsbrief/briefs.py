@@ -116,7 +116,7 @@ def brief_many(items: Any, to: str | None = None, *, progress: bool = False, err
     """brief() over many items (strings, Articles, any iterable, a pandas Series), in input
     order. Translation is batched across the articles of each batch. errors="collect"
     puts a Failure where an item failed and goes on; a Series gives back a DataFrame."""
-    from .pipeline import Failure, Pipeline, brief_record, _is_series, _progress_bar
+    from .pipeline import _is_series, _progress_bar, brief_record
 
     if errors not in ("raise", "collect"):
         from .errors import ConfigError
@@ -186,7 +186,7 @@ def _brief_chunk(chunk: list, offset: int, to: str | None, src: str | None, cach
 
 def _one_sentence_each(texts: list[str]) -> Article:
     """An Article whose sentences are exactly these texts (no re-splitting)."""
-    text, paragraphs, offset = "", [], 0
+    text, paragraphs = "", []
     for sentence in texts:
         start = len(text)
         text += sentence

@@ -6,7 +6,6 @@ Only newsbrief.cache (standard library) is imported, so `newsbrief --help` stays
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from .cliutil import print_json
 

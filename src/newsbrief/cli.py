@@ -9,12 +9,11 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from typing import Any, Callable
+from typing import Callable
 
 from . import __version__
 from .cliutil import FORMATS, add_cache_options, cache_option, print_json
 from .errors import NewsbriefError
-
 
 
 def _preview(text: str, width: int = 60) -> str:

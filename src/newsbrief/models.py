@@ -148,25 +148,25 @@ class ResolvedModel:
 
 # --------------------------------------------------------------------------- registry
 
-def load_registry(path: str | os.PathLike | None = None) -> dict[str, ModelSpec]:
-    """The models named in registry.toml, by name."""
+def read_registry(path: str | os.PathLike | None = None) -> dict[str, Any]:
+    """registry.toml as parsed TOML ({} when there is none); every registry reader starts here."""
     path = Path(path) if path else REGISTRY_PATH
     if not path.is_file():
         return {}
     with open(path, "rb") as fh:
         try:
-            data = tomllib.load(fh)
+            return tomllib.load(fh)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path} is not valid TOML: {exc}") from None
-    return {name: ModelSpec.from_dict(entry, name) for name, entry in data.get("models", {}).items()}
+
+
+def load_registry(path: str | os.PathLike | None = None) -> dict[str, ModelSpec]:
+    """The translation models named in registry.toml, by name."""
+    return {name: ModelSpec.from_dict(entry, name) for name, entry in read_registry(path).get("models", {}).items()}
 
 
 def _registry_default(path: Path | None = None) -> str:
-    path = path or REGISTRY_PATH
-    if not path.is_file():
-        return ""
-    with open(path, "rb") as fh:
-        return str(tomllib.load(fh).get("default_translation", "") or "")
+    return str(read_registry(path).get("default_translation", "") or "")
 
 
 def user_model_dir() -> Path:

@@ -8,8 +8,15 @@
 
 from __future__ import annotations
 
-from .extractive import (DEFAULT_CONFIG, METHOD, ExtractiveSummary, ScorerConfig, count_units, lead,
-                         summarize_extractive)
+from .extractive import (
+                         DEFAULT_CONFIG,
+                         METHOD,
+                         ExtractiveSummary,
+                         ScorerConfig,
+                         count_units,
+                         lead,
+                         summarize_extractive,
+)
 from .summary import Summary, SummarySentence, summarize
 
 __all__ = ["summarize", "Summary", "SummarySentence", "ExtractiveSummary", "ScorerConfig", "DEFAULT_CONFIG",

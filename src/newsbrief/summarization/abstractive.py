@@ -36,14 +36,18 @@ import math
 import os
 import re
 import threading
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
 from ..article import Article, as_article, normalize
-from ..errors import (ConfigError, InputError, MissingDependencyError, ModelNotFoundError,
-                      UnsupportedLanguageError)
+from ..errors import (
+    ConfigError,
+    InputError,
+    MissingDependencyError,
+    ModelNotFoundError,
+    UnsupportedLanguageError,
+)
 from ..segment import sentence_spans
 from .extractive import count_units
 
@@ -116,17 +120,10 @@ class SummarizerSpec:
 
 def load_summarizer_registry(path: str | os.PathLike | None = None) -> dict[str, SummarizerSpec]:
     """The [summarizers.NAME] entries of registry.toml, in file order (= preference order)."""
-    from ..models import REGISTRY_PATH
+    from ..models import read_registry
 
-    path = Path(path) if path else REGISTRY_PATH
-    if not path.is_file():
-        return {}
-    with open(path, "rb") as fh:
-        try:
-            data = tomllib.load(fh)
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path} is not valid TOML: {exc}") from None
-    return {name: SummarizerSpec.from_dict(entry, name) for name, entry in data.get("summarizers", {}).items()}
+    return {name: SummarizerSpec.from_dict(entry, name)
+            for name, entry in read_registry(path).get("summarizers", {}).items()}
 
 
 @dataclass(frozen=True)

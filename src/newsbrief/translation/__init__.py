@@ -17,11 +17,19 @@ import os
 from typing import Any, Mapping, Sequence
 
 from ..article import Article, as_article
-from ..errors import ConfigError, ModelNotFoundError, UnsupportedLanguageError
 from ..cache import Cache, NullCache, open_cache
+from ..errors import ConfigError, ModelNotFoundError, UnsupportedLanguageError
 from ..models import ModelCache, default_cache, default_model, resolve
-from .base import (AlignedSentence, Backend, Chain, SentenceTranslator, TranslateConfig, TranslationResult,
-                   Translator, glossary_tuple)
+from .base import (
+    AlignedSentence,
+    Backend,
+    Chain,
+    SentenceTranslator,
+    TranslateConfig,
+    TranslationResult,
+    Translator,
+    glossary_tuple,
+)
 from .cached import CachedTranslator
 from .protect import Protector
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
 
 from ..cliutil import FORMATS, add_cache_options, cache_option
 from ..cliutil import print_json as _print_json

@@ -9,7 +9,11 @@ import re
 import threading
 from typing import Sequence
 
-from ..errors import MissingDependencyError, ModelNotFoundError, UnsupportedLanguageError
+from ..errors import (
+    MissingDependencyError,
+    ModelNotFoundError,
+    UnsupportedLanguageError,
+)
 from ..models import ResolvedModel
 
 log = logging.getLogger("newsbrief.translate")
