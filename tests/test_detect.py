@@ -77,3 +77,17 @@ def test_cli_detect_long_input(run_cli):
     out = run_cli("detect", "-", "--format", "json", stdin=text.encode())
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["end"] == len(text)
+
+
+def test_detect_step_caches_its_result(tmp_path):
+    from newsbrief.cache import Cache
+
+    store = Cache(tmp_path)
+    text = f"{MS} {EN}\n\n{KM}"
+    first = nb.Article.from_text(text)
+    nb.Detect(cache=store).one(first)
+    second = nb.Article.from_text(text)
+    nb.Detect(cache=store).one(second)
+    assert store.stats()["steps"]["detect"]["hits"] == 1
+    assert second.detection == first.detection
+    assert [s.lang for s in second.sentences] == [s.lang for s in first.sentences] == ["ms", "en", "km"]

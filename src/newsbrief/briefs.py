@@ -69,7 +69,7 @@ def brief(text: "str | Article", to: str | None = None, sentences: int | None = 
     cache = open_cache(cache)  # once, shared by the steps below
     article = as_article(text)
     if src is None:
-        src = article.lang or _detect(article)
+        src = article.lang or _detect(article, cache)
     to = to or src
     _check_languages(src, to)
     summary = summarize(article, sentences=sentences, max_words=max_words, method=method, model=model,
@@ -155,7 +155,7 @@ def _brief_chunk(chunk: list, offset: int, to: str | None, src: str | None, cach
     for i, item in enumerate(chunk):
         try:
             article = as_article(item)
-            lang = src or article.lang or _detect(article)
+            lang = src or article.lang or _detect(article, cache)
             target = to or lang
             _check_languages(lang, target)
             prepared.append((article, summarize(article, lang=lang, cache=cache, **summary_options), target))
@@ -211,8 +211,8 @@ def _faithfulness(brief_sentences: tuple[BriefSentence, ...], summary: Summary, 
             "unsupported": problems, "repaired": repaired}
 
 
-def _detect(article: Article) -> str:
+def _detect(article: Article, cache: Any) -> str:
     from .detection import Detect
 
-    Detect().one(article)
+    Detect(cache=cache).one(article)
     return article.lang

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from .article import Article, as_article
@@ -46,14 +47,24 @@ class Detection:
     def mixed(self) -> bool:
         return len([lang for lang in self.languages if lang != "und"]) > 1
 
-    def to_dict(self) -> dict[str, Any]:
-        out = {"lang": self.lang, "confidence": round(self.confidence, 4), "script": self.script,
-               "start": self.start, "end": self.end}
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Detection":
+        return cls(data["lang"], data["confidence"], data["script"], data["start"], data["end"],
+                   tuple(cls.from_dict(p) for p in data.get("parts", ())))
+
+    def to_dict(self, digits: int | None = 4) -> dict[str, Any]:
+        """digits: confidence rounded for display; None keeps it exact (for the cache)."""
+        confidence = self.confidence if digits is None else round(self.confidence, digits)
+        out = {"lang": self.lang, "confidence": confidence, "script": self.script, "start": self.start,
+               "end": self.end}
         if self.parts:
             out["mixed"] = self.mixed
             out["languages"] = self.languages
-            out["parts"] = [p.to_dict() for p in self.parts]
+            out["parts"] = [p.to_dict(digits) for p in self.parts]
         return out
+
+
+_LID_DATA = Path(__file__).resolve().parent / "lid" / "data"  # the classifier's weights: part of the cache key
 
 
 def _identify(text: str, start: int, end: int) -> Detection:
@@ -96,20 +107,42 @@ class Detect:
     requires: frozenset[str] = frozenset()
     provides = frozenset({"lang"})
 
+    def __init__(self, cache: Any = None):
+        """cache: a result cache (see newsbrief.cache.open_cache); None: detect every time."""
+        from .cache import open_cache
+
+        self.cache = open_cache(cache)
+
     def __call__(self, articles: list[Article]) -> list[Article]:
         for article in articles:
             self.one(article)
         return articles
 
     def one(self, article: Article) -> Article:
-        detection = detect(article, per="paragraph")
+        from .cache import fingerprint, model_files_hash
+
+        key = fingerprint(self.name, {"per": "paragraph+sentence"}, "newsbrief.lid",
+                          model_files_hash(_LID_DATA), article.text)
+        found = self.cache.get(self.name, key)
+        if found:
+            detection, langs = Detection.from_dict(found["detection"]), found["sentences"]
+        else:
+            detection = detect(article, per="paragraph")
+            langs = [[self._sentence_lang(article, s, part) for s in p.sentences]
+                     for p, part in zip(article.paragraphs, detection.parts)]
+            self.cache.put(self.name, key, {"detection": detection.to_dict(digits=None), "sentences": langs})
         article.detection = detection
         article.lang = detection.lang
-        for paragraph, part in zip(article.paragraphs, detection.parts):
+        for paragraph, part, sentence_langs in zip(article.paragraphs, detection.parts, langs):
             paragraph.lang = part.lang if part.lang != "und" else detection.lang
-            for sentence in paragraph.sentences:
-                own = _identify(article.text, sentence.start, sentence.end)
-                differs = (own.lang not in ("und", paragraph.lang) and own.confidence >= _MIXED_MIN_CONFIDENCE
-                           and {own.lang, paragraph.lang} != {"ms", "id"})  # too close to call per sentence
-                sentence.lang = own.lang if differs else paragraph.lang
+            for sentence, lang in zip(paragraph.sentences, sentence_langs):
+                sentence.lang = lang
         return article
+
+    @staticmethod
+    def _sentence_lang(article: Article, sentence: Any, paragraph_part: Detection) -> str:
+        paragraph_lang = paragraph_part.lang
+        own = _identify(article.text, sentence.start, sentence.end)
+        differs = (own.lang not in ("und", paragraph_lang) and own.confidence >= _MIXED_MIN_CONFIDENCE
+                   and {own.lang, paragraph_lang} != {"ms", "id"})  # too close to call per sentence
+        return own.lang if differs else paragraph_lang
