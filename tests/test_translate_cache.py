@@ -19,6 +19,9 @@ class Counting:
 
     def translate_sentences(self, sentences, src, tgt, notes=None):
         self.asked.extend(sentences)
+        for i, sentence in enumerate(sentences, 1):
+            if "long" in sentence and notes is not None:
+                notes.append(f"sentence {i} (99 tokens) split into 2 parts")
         return [f"<{tgt}>{s}" for s in sentences]
 
 
@@ -52,3 +55,12 @@ def test_survives_a_new_process_and_null_cache_stores_nothing(tmp_path):
     for _ in range(2):
         CachedTranslator(nothing, NullCache()).translate_sentences(["A."], "en", "km")
     assert nothing.asked == ["A.", "A."]
+
+
+def test_notes_are_replayed_for_the_right_sentence(tmp_path):
+    store = Cache(tmp_path / "c")
+    cold_notes, warm_notes = [], []
+    CachedTranslator(Counting(), store).translate_sentences(["A.", "A long one."], "en", "km", cold_notes)
+    CachedTranslator(Counting(), store).translate_sentences(["B.", "A long one.", "A."], "en", "km", warm_notes)
+    assert cold_notes == ["sentence 2 (99 tokens) split into 2 parts"]
+    assert warm_notes == ["sentence 2 (99 tokens) split into 2 parts"]

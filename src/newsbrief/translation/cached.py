@@ -8,6 +8,7 @@ translated once.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 from typing import Sequence
 
@@ -15,6 +16,7 @@ from ..cache import Cache, NullCache, fingerprint, model_files_hash
 from .base import SentenceTranslator
 
 STEP = "translate"
+_SENTENCE_NOTE = re.compile(r"\bsentence (\d+)")  # the translator's notes name the sentence they concern
 
 
 class CachedTranslator:
@@ -34,13 +36,28 @@ class CachedTranslator:
 
     def translate_sentences(self, sentences: Sequence[str], src: str, tgt: str,
                             notes: list[str] | None = None) -> list[str]:
-        config = {"src": src, "tgt": tgt, "decoding": asdict(self.inner.config)}
+        """Translations from the cache where there are some; the rest from the model. Each
+        sentence's notes (splits, retries) are cached with it and replayed, so a warm run
+        reports what the cold one did."""
+        config = {"src": src, "tgt": tgt, "decoding": asdict(self.inner.config), "value": "target+notes"}
         keys = [fingerprint(STEP, config, self.model, self.model_hash, s) for s in sentences]
         found = self.store.get_many(STEP, list(dict.fromkeys(keys)))
         todo = list(dict.fromkeys(s for s, k in zip(sentences, keys) if k not in found))  # each once
         if todo:
-            fresh = self.inner.translate_sentences(todo, src, tgt, notes)
-            new = {fingerprint(STEP, config, self.model, self.model_hash, s): t for s, t in zip(todo, fresh)}
+            fresh_notes: list[str] = []
+            fresh = self.inner.translate_sentences(todo, src, tgt, fresh_notes)
+            own_notes: list[list[str]] = [[] for _ in todo]
+            for note in fresh_notes:
+                match = _SENTENCE_NOTE.search(note)
+                if match and 0 < int(match.group(1)) <= len(todo):
+                    own_notes[int(match.group(1)) - 1].append(_SENTENCE_NOTE.sub("sentence {n}", note, count=1))
+                elif notes is not None:
+                    notes.append(note)
+            new = {fingerprint(STEP, config, self.model, self.model_hash, s): {"target": t, "notes": n}
+                   for s, t, n in zip(todo, fresh, own_notes)}
             self.store.put_many(STEP, new)
             found.update(new)
-        return [found[k] for k in keys]
+        if notes is not None:
+            for position, key in enumerate(keys, 1):
+                notes.extend(note.replace("sentence {n}", f"sentence {position}") for note in found[key]["notes"])
+        return [found[k]["target"] for k in keys]
