@@ -205,3 +205,16 @@ def test_custom_similarity_replaces_tfisf_centrality():
     assert out.indices == (4,)
     with pytest.raises(ConfigError):
         summarize_extractive(art, similarity=np.zeros((2, 2)))
+
+
+def test_book_length_input_is_summarized_in_bounded_memory():
+    from newsbrief.summarization.extractive import MAX_CANDIDATES
+
+    text = "\n\n".join(f"Police in district {i} rescued {i} workers from a compound on the border."
+                       for i in range(MAX_CANDIDATES * 3))
+    article = Article.from_text(text)
+    summary = summarize_extractive(article, sentences=3)
+    assert len(summary.scores) == len(article.sentences) == MAX_CANDIDATES * 3
+    assert len(summary.indices) == 3 and max(summary.indices) < MAX_CANDIDATES
+    import newsbrief as nb
+    assert any("first 600" in note for note in nb.summarize(article, method="extractive", cache=None).notes)

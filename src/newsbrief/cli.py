@@ -68,6 +68,7 @@ def _brief_text(data: dict, source: str, markdown: bool) -> str:
     else:
         lines = [f"# {head}", data["summary"], "", f"Key figures: {figures}", f"Faithfulness: {faith_line}",
                  f"Models: {models}"]
+    lines += [f"Note: {note}" for note in data["notes"]]
     return "\n".join(lines) + "\n"
 
 

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..article import Article
+from ..article import Article, Paragraph
 from ..errors import ConfigError
 from ..metrics import khmer_syllables, tokenize
 
@@ -311,6 +311,9 @@ def summarize_extractive(article: Article, sentences: int | None = 3, max_words:
     in "+sim".
     """
     _check_budget(sentences, max_words)
+    total = len(article.sentences)
+    if total > MAX_CANDIDATES and similarity is None:
+        article = _prefix(article, MAX_CANDIDATES)
     scores, sim, units = _score(article, config, similarity)
     n = len(scores)
     if n == 0:
@@ -319,7 +322,27 @@ def summarize_extractive(article: Article, sentences: int | None = 3, max_words:
     usable = [sc > 0 for sc in scores]
     chosen = _select(order, sim, units, sentences, max_words, config.redundancy, usable)
     method = config.name + ("+sim" if similarity is not None else "")
-    return ExtractiveSummary(tuple(chosen), tuple(float(s) for s in scores), method)
+    padding = (0.0,) * (total - n)  # sentences past MAX_CANDIDATES were not candidates
+    return ExtractiveSummary(tuple(chosen), tuple(float(s) for s in scores) + padding, method)
+
+
+# Similarities are n x n and the TF-ISF matrix n x vocabulary: on a book-length input
+# (10,000+ sentences) that is gigabytes. News puts the point first, so a very long
+# document's summary is drawn from its first MAX_CANDIDATES sentences (summarize()
+# says so in the Summary's notes); shorter articles are scored whole.
+MAX_CANDIDATES = 600
+
+
+def _prefix(article: Article, limit: int) -> Article:
+    """The same article cut after its first `limit` sentences (offsets unchanged)."""
+    paragraphs, count = [], 0
+    for paragraph in article.paragraphs:
+        if count >= limit:
+            break
+        kept = paragraph.sentences[: limit - count]
+        count += len(kept)
+        paragraphs.append(Paragraph(paragraph.start, kept[-1].end if kept else paragraph.end, kept, paragraph.lang))
+    return Article(text=article.text, paragraphs=paragraphs, id=article.id, lang=article.lang)
 
 
 def lead(article: Article, sentences: int | None = 3, max_words: int | None = None) -> ExtractiveSummary:

@@ -16,6 +16,7 @@ from ..errors import ConfigError
 from ..facts import unsupported
 from ..metrics import tokenize
 from ..segment import sentence_spans
+from .extractive import MAX_CANDIDATES
 from .extractive import METHOD as EXTRACTIVE_METHOD
 from .extractive import summarize_extractive
 
@@ -103,9 +104,12 @@ def summarize(text: "str | Article", sentences: int | None = 3, max_words: int |
     if summarizer is None:
         chosen = summarize_extractive(article, sentences=sentences, max_words=max_words)
         all_sentences = article.sentences
+        notes = ["auto: no abstractive model installed for this language"] if method == "auto" else []
+        if len(all_sentences) > MAX_CANDIDATES:
+            notes.append(f"a very long document ({len(all_sentences)} sentences): the summary was drawn from "
+                         f"its first {MAX_CANDIDATES}")
         result = Summary(lang, tuple(SummarySentence(all_sentences[i].normalized, (i,)) for i in chosen.indices),
-                         chosen.method, None, ("auto: no abstractive model installed for this language",)
-                         if method == "auto" else ())
+                         chosen.method, None, tuple(notes))
     else:
         result = _abstractive(article, summarizer, lang, sentences, max_words)
     store.put(STEP, key, result.to_dict())
