@@ -13,9 +13,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from .metrics import khmer_syllables
+
 _KHMER_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
 NUMBER_RE = re.compile(r"(?:(?<![\w.,])|(?<=RM)|(?<=\$))(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w]|[.,]\d)|[០-៩]+(?:[.,][០-៩]+)*")
-_YEAR_RE = re.compile(r"^(1[89]\d\d|20\d\d)$")
+_YEAR_RE = re.compile(r"^(1[89]\d\d|20\d\d|25\d\d)$")  # 25xx: Buddhist Era years in Khmer text
+# Khmer words before a number that make it a label or a date, not a count: day, month, year,
+# number ("ថ្ងៃទី១៣", "ខែ", "ឆ្នាំ", "លេខ១"); and a month name after it ("១៣ ខែតុលា") makes it a date.
+_KHMER_LABELS = ("ថ្ងៃទី", "ទី", "ខែ", "ឆ្នាំ", "លេខ", "ម៉ោង")
 # What a figure counts: the next word or two ("157 cases", "185 people", "1.5 juta"),
 # skipping a hyphenated unit ("five-year") and stopping at function words.
 _STOP = frozenset("""a an the and or of to in on at by for with from as is was were are be been that which who
@@ -69,8 +74,10 @@ def key_figures(sentences: list[str], limit: int = 12) -> list[KeyFigure]:
     for index, sentence in enumerate(sentences):
         for match in NUMBER_RE.finditer(sentence):
             value = number_value(match.group())
-            if _YEAR_RE.match(value) or re.search(r"\b[A-Z][\w.]*\s+$", sentence[:match.start()]):
-                continue  # a year, or a label's number ("Tier 3", "No. 5", "Article 12")
+            before = sentence[:match.start()].rstrip()
+            if _YEAR_RE.match(value) or re.search(r"\b[A-Z][\w.]*$", before) and before != sentence[:match.start()] \
+                    or before.endswith(_KHMER_LABELS):
+                continue  # a year, or a label's number ("Tier 3", "No. 5", "ថ្ងៃទី១៣")
             counts = _what_it_counts(sentence, match.end())
             if not counts:
                 continue
@@ -90,7 +97,10 @@ def _what_it_counts(sentence: str, end: int) -> str:
         return ""
     khmer = re.match(r"[\s-]*([\u1780-\u17d3]+)", rest)  # Khmer: the classifier or noun that follows
     if khmer:
-        return khmer.group(1)[:12]
+        syllables = khmer_syllables(khmer.group(1))
+        if not syllables or syllables[0] == "ខែ":
+            return ""  # "១៣ ខែតុលា": a date
+        return "".join(syllables[:2])  # no spaces between Khmer words: a classifier or short noun
     words = re.match(r"[\s-]*([^\W\d_][\w'’]*)(?:[ -]([^\W\d_][\w'’]*))?", rest)
     if not words or words.group(1).lower() in _STOP or words.group(1)[0].isupper():
         return ""
