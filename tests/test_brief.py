@@ -149,3 +149,8 @@ def test_cli_summarize_reads_a_saved_html_page(run_cli, tmp_path, example_articl
     summary = json.loads(out.stdout)["summary"]
     assert "Police officers from Cambodia and Malaysia" in summary and "<p>" not in summary
     assert "Subscribe" not in summary
+
+
+def test_khmer_dates_and_years_are_not_key_figures():
+    sentence = "នៅថ្ងៃទី១៣ ខែតុលា ឆ្នាំ២០២៥ ព.ស. ២៥៦៩ ប៉ូលិសបានជួយសង្គ្រោះ ៤៩៥ នាក់ និង ១៣ ខែតុលា។"
+    assert [f.text for f in key_figures([sentence])] == ["៤៩៥ នាក់"]
