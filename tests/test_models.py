@@ -206,3 +206,17 @@ def test_cli_models_and_translate(tiny, places, tmp_path, capsys):
                         "tiny-ct2-int8", "--align")
     lines = out.strip().splitlines()
     assert len(lines) == 2 and lines[0].startswith("The ministry said 12 people were hurt.\t")
+
+
+def test_models_list_shows_summarizers_too():
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "newsbrief", "models", "list", "--format", "json"],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    rows = json.loads(out.stdout)
+    assert {row["kind"] for row in rows} == {"translation", "summarization"}
+    smollm2 = next(row for row in rows if row["name"] == "smollm2-135m-instruct")
+    assert smollm2["installed"] is True and smollm2["auto"] is False  # the test install has it

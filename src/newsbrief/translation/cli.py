@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
 from ..cliutil import FORMATS, add_cache_options, cache_option
 from ..cliutil import print_json as _print_json
@@ -71,24 +72,53 @@ def cmd_translate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _summarizers() -> list[dict[str, Any]]:
+    """The registry's summarization models, each with where it is installed (or not)."""
+    from ..errors import ModelNotFoundError
+    from ..summarization.abstractive import load_summarizer_registry, resolve_summarizer
+
+    rows = []
+    for name, spec in load_summarizer_registry().items():
+        try:
+            location = str(resolve_summarizer(name).path)
+        except ModelNotFoundError:
+            location = None
+        rows.append({"kind": "summarization", "name": name, "family": spec.family,
+                     "languages": list(spec.languages), "approx_size_gb": spec.approx_size_gb,
+                     "license": spec.license, "auto": spec.auto, "installed": location is not None,
+                     "location": location})
+    return rows
+
+
 def cmd_models_list(args: argparse.Namespace) -> int:
     from ..models import list_models
 
     entries = list_models()
+    summarizers = _summarizers()
     if args.format == "text":
+        print("translation models:")
         for entry in entries:
             spec = entry.spec
             where = f"{entry.source}: {entry.location}" if entry.installed else "not installed"
             size = f"{spec.approx_size_gb} GB" if spec.approx_size_gb else ""
-            print(f"{spec.name:<28} {spec.family:<7} {spec.format:<12} {','.join(spec.languages):<9} "
+            print(f"  {spec.name:<28} {spec.family:<9} {spec.format:<12} {','.join(spec.languages):<9} "
                   f"{size:<8} {spec.license or '':<13} {where}")
         if not entries:
-            print("no models known; import one with `newsbrief models import PATH`")
-    elif args.format == "jsonl":
-        for entry in entries:
-            _print_json(entry.to_dict(), "jsonl")
+            print("  none known; import one with `newsbrief models import PATH`")
+        print("summarization models (the extractive summarizer is built in):")
+        for row in summarizers:
+            size = f"{row['approx_size_gb']} GB" if row["approx_size_gb"] else ""
+            where = f"installed: {row['location']}" if row["installed"] else "not installed"
+            auto = "" if row["auto"] else "  (used only when named)"
+            print(f"  {row['name']:<28} {row['family']:<9} {'':<12} {','.join(row['languages']):<9} "
+                  f"{size:<8} {row['license'] or '':<13} {where}{auto}")
     else:
-        _print_json([entry.to_dict() for entry in entries], "json")
+        rows = [{"kind": "translation", **entry.to_dict()} for entry in entries] + summarizers
+        if args.format == "jsonl":
+            for row in rows:
+                _print_json(row, "jsonl")
+        else:
+            _print_json(rows, "json")
     return 0
 
 
