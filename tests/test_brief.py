@@ -154,3 +154,16 @@ def test_cli_summarize_reads_a_saved_html_page(run_cli, tmp_path, example_articl
 def test_khmer_dates_and_years_are_not_key_figures():
     sentence = "នៅថ្ងៃទី១៣ ខែតុលា ឆ្នាំ២០២៥ ព.ស. ២៥៦៩ ប៉ូលិសបានជួយសង្គ្រោះ ៤៩៥ នាក់ និង ១៣ ខែតុលា។"
     assert [f.text for f in key_figures([sentence])] == ["៤៩៥ នាក់"]
+
+
+def test_the_main_job_never_touches_the_network(monkeypatch, example_article, tmp_path):
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("newsbrief tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    brief = nb.brief(example_article, cache=tmp_path)  # method="auto": looks for models, offline
+    assert brief.summary and brief.faithfulness["faithful"]
