@@ -75,6 +75,18 @@ class Article:
             paragraphs.append(Paragraph(p_start, p_end, sentences))
         return cls(text=text, paragraphs=paragraphs, id=id, meta=meta)
 
+    @classmethod
+    def from_sentences(cls, sentences: list[str], id: str | None = None) -> "Article":
+        """An Article whose sentences are exactly these texts, one paragraph each (no
+        re-splitting): for text that is already segmented, like a summary or a test set."""
+        text, paragraphs = "", []
+        for sentence in sentences:
+            start = len(text)
+            text += sentence
+            paragraphs.append(Paragraph(start, len(text), [Sentence(sentence, start, len(text))]))
+            text += "\n\n"
+        return cls(text=text[:-2] if sentences else "", paragraphs=paragraphs, id=id)
+
     @property
     def sentences(self) -> list[Sentence]:
         return [s for p in self.paragraphs for s in p.sentences]

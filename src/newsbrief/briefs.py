@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .article import Article, Paragraph, Sentence, as_article
+from .article import Article, as_article
 from .errors import UnsupportedLanguageError
 from .facts import KeyFigure, entities, key_figures, unsupported
 from .summarization import Summary, summarize
@@ -95,7 +95,7 @@ def _translate_summaries(summaries: list[Summary], src: str, to: str, translatio
         return [([s.text for s in summary.sentences], None, []) for summary in summaries]
     from .translation import translate
 
-    result = translate(_one_sentence_each(texts), to=to, src=src, model=translation_model, cache=cache, **options)
+    result = translate(Article.from_sentences(texts), to=to, src=src, model=translation_model, cache=cache, **options)
     targets = iter(pair.target for pair in result.sentences)
     return [([next(targets) for _ in summary.sentences], result.model, list(result.notes)) for summary in summaries]
 
@@ -182,17 +182,6 @@ def _brief_chunk(chunk: list, offset: int, to: str | None, src: str | None, cach
             article, summary, _ = prepared[i]
             results[i] = _assemble(article, summary, target, targets, model_name, notes)
     return results
-
-
-def _one_sentence_each(texts: list[str]) -> Article:
-    """An Article whose sentences are exactly these texts (no re-splitting)."""
-    text, paragraphs = "", []
-    for sentence in texts:
-        start = len(text)
-        text += sentence
-        paragraphs.append(Paragraph(start, len(text), [Sentence(sentence, start, len(text))]))
-        text += "\n\n"
-    return Article(text=text.rstrip("\n"), paragraphs=paragraphs)
 
 
 def _faithfulness(brief_sentences: tuple[BriefSentence, ...], summary: Summary, source: list[str],
