@@ -625,14 +625,18 @@ class Cache:
             _rollback(conn)
             raise
 
-    def _set_aside(self, reason: str) -> None:
-        """Move a damaged database (and its -wal/-shm) to <name>.corrupt-<time> and warn."""
+    def _drop_connection(self) -> None:
+        """Close this process's connection, ignoring errors (it may be to a damaged file)."""
         if self._conn is not None:
             try:
                 self._conn.close()
             except Exception:
                 pass
             self._conn = None
+
+    def _set_aside(self, reason: str) -> None:
+        """Move a damaged database (and its -wal/-shm) to <name>.corrupt-<time> and warn."""
+        self._drop_connection()
         lock_fh = None
         try:
             try:
@@ -710,12 +714,7 @@ class Cache:
     def _confirm_corrupt(self) -> bool:
         """A corruption error seen mid-operation: confirm it with quick_check on a fresh
         connection before moving anything (another process may have replaced the file)."""
-        if self._conn is not None:
-            try:
-                self._conn.close()
-            except Exception:
-                pass
-            self._conn = None
+        self._drop_connection()
         try:
             if self._inode is not None and os.stat(self.path).st_ino != self._inode:
                 self._inode = None
@@ -957,12 +956,7 @@ class Cache:
                 self.flush()
             finally:
                 self._after_fork_check()
-                if self._conn is not None:
-                    try:
-                        self._conn.close()
-                    except Exception:
-                        pass
-                    self._conn = None
+                self._drop_connection()
                 self._closed = True
                 _LIVE.discard(self)
 
