@@ -73,33 +73,20 @@ def _brief_text(data: dict, source: str, markdown: bool) -> str:
 
 
 def cmd_summarize(args: argparse.Namespace) -> int:
+    from .article import Article
     from .briefs import brief_many
-    from .inputs import read_article_text, read_articles
+    from .inputs import article_sources, read_article_text
     from .pipeline import Failure
 
-    sources = [item for source in args.inputs for item in read_articles(source)]
-    texts = []
-    failures = 0
-    for source, text in sources:
+    sources = [item for source in args.inputs for item in article_sources(source)]
+    items, failures = [], 0
+    for source in sources:  # a file that cannot be read is reported; the others go on
         try:
-            texts.append(text or read_article_text(source))
+            items.append(Article.from_text(read_article_text(source), id=source))
         except NewsbriefError as exc:
             if len(sources) == 1:
                 raise
             print(f"newsbrief: error: {exc}", file=sys.stderr)
-            texts.append(None)
-            failures += 1
-    readable = [(source, text) for (source, _), text in zip(sources, texts) if text is not None]
-    from .article import Article
-
-    items = []
-    for source, text in readable:
-        try:
-            items.append(Article.from_text(text, id=source))
-        except NewsbriefError as exc:
-            if len(sources) == 1:
-                raise
-            print(f"newsbrief: error: {source}: {exc}", file=sys.stderr)
             failures += 1
     results = brief_many(items, to=args.to, src=args.src, sentences=args.sentences, max_words=args.max_words,
                          method=args.method, model=args.model, translation_model=args.translation_model,
@@ -119,8 +106,7 @@ def cmd_summarize(args: argparse.Namespace) -> int:
         else:
             collected.append(data)
     if args.format == "json":
-        print_json(collected[0] if len(collected) == 1 and len(args.inputs) == 1 and len(sources) == 1
-                   else collected)
+        print_json(collected[0] if len(sources) == 1 else collected)  # one article: one object
     return 1 if failures else 0
 
 

@@ -101,23 +101,22 @@ def fetch_url(url: str) -> str:
     return html_to_text(html, url)
 
 
-def read_articles(source: str) -> list[tuple[str, str]]:
-    """(id, text) for a file, `-`, a URL, or every article file of a folder (sorted).
-
-    HTML (a saved page) is reduced to its article text. A folder's unreadable or empty
-    files raise like single files; callers that want to go on catch per item."""
-    if source.startswith(("http://", "https://")):
-        return [(source, fetch_url(source))]
+def article_sources(source: str) -> list[str]:
+    """The article sources one command-line argument stands for: every article file of a
+    folder (sorted), or the argument itself (a file, `-`, or a URL)."""
     path = Path(source)
-    if source != "-" and path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
-        if not files:
-            raise InputFileError(f"{path} has no article files ({', '.join(ARTICLE_SUFFIXES)}).")
-        return [(str(p), "") for p in files]  # read lazily by read_article_text
-    return [(source, read_article_text(source))]
+    if source == "-" or source.startswith(("http://", "https://")) or not path.is_dir():
+        return [source]
+    files = sorted(str(p) for p in path.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+    if not files:
+        raise InputFileError(f"{path} has no article files ({', '.join(ARTICLE_SUFFIXES)}).")
+    return files
 
 
 def read_article_text(source: str) -> str:
+    """The article text of a file, `-` or URL; HTML (a saved page) is reduced to its article."""
+    if source.startswith(("http://", "https://")):
+        return fetch_url(source)
     text = read_input(source)
     if source.lower().endswith((".html", ".htm")) or looks_like_html(text):
         text = html_to_text(text, source)
