@@ -40,9 +40,10 @@ class CachedTranslator:
         sentence's notes (splits, retries) are cached with it and replayed, so a warm run
         reports what the cold one did."""
         config = {"src": src, "tgt": tgt, "decoding": asdict(self.inner.config), "value": "target+notes"}
-        keys = [fingerprint(STEP, config, self.model, self.model_hash, s) for s in sentences]
-        found = self.store.get_many(STEP, list(dict.fromkeys(keys)))
-        todo = list(dict.fromkeys(s for s, k in zip(sentences, keys) if k not in found))  # each once
+        key_of = {s: fingerprint(STEP, config, self.model, self.model_hash, s) for s in sentences}
+        keys = [key_of[s] for s in sentences]
+        found = self.store.get_many(STEP, list(key_of.values()))
+        todo = [s for s, k in key_of.items() if k not in found]  # each distinct sentence once
         if todo:
             fresh_notes: list[str] = []
             fresh = self.inner.translate_sentences(todo, src, tgt, fresh_notes)
@@ -53,8 +54,7 @@ class CachedTranslator:
                     own_notes[int(match.group(1)) - 1].append(_SENTENCE_NOTE.sub("sentence {n}", note, count=1))
                 elif notes is not None:
                     notes.append(note)
-            new = {fingerprint(STEP, config, self.model, self.model_hash, s): {"target": t, "notes": n}
-                   for s, t, n in zip(todo, fresh, own_notes)}
+            new = {key_of[s]: {"target": t, "notes": n} for s, t, n in zip(todo, fresh, own_notes)}
             self.store.put_many(STEP, new)
             found.update(new)
         if notes is not None:
