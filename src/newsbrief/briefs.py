@@ -116,29 +116,12 @@ def brief_many(items: Any, to: str | None = None, *, progress: bool = False, err
     """brief() over many items (strings, Articles, any iterable, a pandas Series), in input
     order. Translation is batched across the articles of each batch. errors="collect"
     puts a Failure where an item failed and goes on; a Series gives back a DataFrame."""
-    from .pipeline import _is_series, _progress_bar, brief_record
-
-    if errors not in ("raise", "collect"):
-        from .errors import ConfigError
-        raise ConfigError(f"errors must be 'raise' or 'collect', not {errors!r}")
     from .cache import open_cache
+    from .pipeline import brief_record, run_in_batches
 
     cache = open_cache(cache)
-    series = items if _is_series(items) else None
-    inputs = series.to_list() if series is not None else list(items)
-    results: list[Any] = []
-    bar = _progress_bar(len(inputs), progress)
-    try:
-        for start in range(0, len(inputs), batch_size):
-            chunk = inputs[start:start + batch_size]
-            results.extend(_brief_chunk(chunk, start, to, src, cache, errors, options))
-            bar.update(len(chunk))
-    finally:
-        bar.close()
-    if series is not None:
-        import pandas as pd
-        return pd.DataFrame([brief_record(r) for r in results], index=series.index)
-    return results
+    return run_in_batches(items, lambda chunk, offset: _brief_chunk(chunk, offset, to, src, cache, errors, options),
+                          batch_size=batch_size, progress=progress, errors=errors, record=brief_record)
 
 
 _SUMMARY_OPTIONS = ("sentences", "max_words", "method", "model")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any, Iterable, Literal, Protocol, Sequence, runtime_checkable
+from typing import Any, Callable, Iterable, Literal, Protocol, Sequence, runtime_checkable
 
 from .article import Article, as_article
 from .errors import ConfigError, NewsbriefError
@@ -84,24 +84,8 @@ class Pipeline:
         item (same index) and one column per field. errors="collect" puts a Failure where
         an item failed and goes on with the others.
         """
-        if errors not in ("raise", "collect"):
-            raise ConfigError(f"errors must be 'raise' or 'collect', not {errors!r}")
-        if batch_size < 1:
-            raise ConfigError("batch_size must be at least 1")
-        series = items if _is_series(items) else None
-        inputs = series.to_list() if series is not None else list(items)
-        results: list[Article | Failure] = []
-        bar = _progress_bar(len(inputs), progress)
-        try:
-            for start in range(0, len(inputs), batch_size):
-                chunk = inputs[start:start + batch_size]
-                results.extend(self._run_chunk(chunk, start, errors))
-                bar.update(len(chunk))
-        finally:
-            bar.close()
-        if series is not None:
-            return to_dataframe(results, index=series.index)
-        return results
+        return run_in_batches(items, lambda chunk, offset: self._run_chunk(chunk, offset, errors),
+                              batch_size=batch_size, progress=progress, errors=errors, record=record)
 
     def _run_chunk(self, chunk: list, offset: int, errors: str) -> list[Article | Failure]:
         try:
@@ -117,6 +101,33 @@ class Pipeline:
                 return [Failure(offset, exc)]
             # find the bad item(s) without losing the others' results
             return [result for i, item in enumerate(chunk) for result in self._run_chunk([item], offset + i, errors)]
+
+
+def run_in_batches(items: Iterable[Any], run_chunk: Callable[[list, int], list], *, batch_size: int,
+                   progress: bool, errors: str, record: Callable[[Any], dict[str, Any]]) -> Any:
+    """The batch loop every run_many shares: run_chunk(chunk, offset) on consecutive
+    chunks, results in input order, a progress bar, and for a pandas Series a DataFrame
+    (one row per item, same index) built with record()."""
+    if errors not in ("raise", "collect"):
+        raise ConfigError(f"errors must be 'raise' or 'collect', not {errors!r}")
+    if batch_size < 1:
+        raise ConfigError("batch_size must be at least 1")
+    series = items if _is_series(items) else None
+    inputs = series.to_list() if series is not None else list(items)
+    results: list[Any] = []
+    bar = _progress_bar(len(inputs), progress)
+    try:
+        for start in range(0, len(inputs), batch_size):
+            chunk = inputs[start:start + batch_size]
+            results.extend(run_chunk(chunk, start))
+            bar.update(len(chunk))
+    finally:
+        bar.close()
+    if series is not None:
+        import pandas as pd
+
+        return pd.DataFrame([record(r) for r in results], index=series.index)
+    return results
 
 
 def _progress_bar(total: int, enabled: bool):
@@ -157,9 +168,3 @@ def brief_record(result: Any) -> dict[str, Any]:
             "summary": data["summary"], "key_figures": "; ".join(f["text"] for f in data["key_figures"]),
             "faithful": data["faithfulness"]["faithful"], "summarize_model": data["models"]["summarize"],
             "translate_model": data["models"]["translate"], "error": None}
-
-
-def to_dataframe(results: Sequence["Article | Failure"], index=None):
-    import pandas as pd
-
-    return pd.DataFrame([record(r) for r in results], index=index)
