@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .article import Article, as_article
+from .detection import Detect
 from .errors import UnsupportedLanguageError
 from .facts import KeyFigure, entities, key_figures, unsupported
 from .summarization import Summary, summarize
@@ -69,7 +70,7 @@ def brief(text: "str | Article", to: str | None = None, sentences: int | None = 
     cache = open_cache(cache)  # once, shared by the steps below
     article = as_article(text)
     if src is None:
-        src = article.lang or _detect(article, cache)
+        src = article.lang or Detect(cache=cache).one(article).lang
     to = to or src
     _check_languages(src, to)
     summary = summarize(article, sentences=sentences, max_words=max_words, method=method, model=model,
@@ -138,7 +139,7 @@ def _brief_chunk(chunk: list, offset: int, to: str | None, src: str | None, cach
     for i, item in enumerate(chunk):
         try:
             article = as_article(item)
-            lang = src or article.lang or _detect(article, cache)
+            lang = src or article.lang or Detect(cache=cache).one(article).lang
             target = to or lang
             _check_languages(lang, target)
             prepared.append((article, summarize(article, lang=lang, cache=cache, **summary_options), target))
@@ -181,10 +182,3 @@ def _faithfulness(brief_sentences: tuple[BriefSentence, ...], summary: Summary, 
     return {"faithful": not problems, "sentences_checked": len(brief_sentences),
             "checked": "numbers and names" if check_names else "numbers",
             "unsupported": problems, "repaired": repaired}
-
-
-def _detect(article: Article, cache: Any) -> str:
-    from .detection import Detect
-
-    Detect(cache=cache).one(article)
-    return article.lang

@@ -79,9 +79,13 @@ def summarize(text: "str | Article", sentences: int | None = 3, max_words: int |
     _check_length(sentences, max_words)
     if method not in ("auto", "abstractive", "extractive"):
         raise ConfigError(f"method must be 'auto', 'abstractive' or 'extractive', not {method!r}")
+    from ..cache import fingerprint, open_cache
+    from ..detection import Detect
+
+    store = open_cache(cache)
     article = as_article(text)
     if lang is None:
-        lang = article.lang or _detect(article)
+        lang = article.lang or Detect().one(article).lang
     summarizer = None
     if method != "extractive":
         from .abstractive import find_summarizer
@@ -92,9 +96,6 @@ def summarize(text: "str | Article", sentences: int | None = 3, max_words: int |
             raise ModelNotFoundError(f"no abstractive summarization model for {lang!r} is installed; use "
                                      f"method='extractive' (--method extractive) or install one (see "
                                      f"`newsbrief models list`).")
-    from ..cache import fingerprint, open_cache
-
-    store = open_cache(cache)
     config = {"sentences": sentences, "max_words": max_words, "lang": lang}
     model_id = summarizer.model_id if summarizer else EXTRACTIVE_METHOD
     key = fingerprint(STEP, config, model_id, getattr(summarizer, "model_hash", None), article.text)
@@ -142,10 +143,3 @@ def _best_source(sentence: str, source_tokens: list[set[str]]) -> int:
     words = set(tokenize(sentence))
     scores = [len(words & tokens) / (len(tokens) ** 0.5 or 1) for tokens in source_tokens]
     return max(range(len(scores)), key=scores.__getitem__) if scores else 0
-
-
-def _detect(article: Article) -> str:
-    from ..detection import Detect
-
-    Detect().one(article)
-    return article.lang
