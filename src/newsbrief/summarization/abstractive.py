@@ -466,14 +466,14 @@ class AbstractiveSummarizer:
 
     def _load(self) -> tuple[Any, Any]:
         torch, transformers = _import(gguf=self.resolved.gguf_file is not None)
-        path, extra = str(self.resolved.path), {"local_files_only": True}
-        if self.resolved.gguf_file:
-            extra["gguf_file"] = self.resolved.gguf_file
+        path = str(self.resolved.path)
+        extra = {"gguf_file": self.resolved.gguf_file} if self.resolved.gguf_file else {}
         auto = transformers.AutoModelForSeq2SeqLM if self.family == "seq2seq" else transformers.AutoModelForCausalLM
         log.info("loading summarization model %s from %s", self.model_id, path)
         try:
-            tokenizer = transformers.AutoTokenizer.from_pretrained(path, **extra)
-            model = auto.from_pretrained(path, dtype=torch.float32, **extra).to(self.device).eval()
+            tokenizer = transformers.AutoTokenizer.from_pretrained(path, local_files_only=True, **extra)
+            model = auto.from_pretrained(path, local_files_only=True, dtype=torch.float32,
+                                         **extra).to(self.device).eval()
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ModelNotFoundError(f"could not load the summarization model in {path} ({type(exc).__name__}: "
                                      f"{exc}). Is it complete (config.json, weights, tokenizer files)?") from exc

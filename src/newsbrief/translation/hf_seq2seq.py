@@ -103,8 +103,8 @@ class HFSeq2SeqBackend:
         self.languages = tuple(resolved.spec.languages)
         try:
             self.tokenizer = load_tokenizer(resolved.path)
-            self.model = transformers.AutoModelForSeq2SeqLM.from_pretrained(
-                str(resolved.path), local_files_only=True).to(device).eval()
+            self.model = transformers.AutoModelForSeq2SeqLM.from_pretrained(str(resolved.path), local_files_only=True)
+            self.model = self.model.to(device).eval()
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ModelNotFoundError(f"could not load the model in {resolved.path} ({type(exc).__name__}: {exc}). "
                                      f"Is the folder complete (config.json, weights, tokenizer files)?") from exc
