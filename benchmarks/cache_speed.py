@@ -72,8 +72,8 @@ def main() -> None:
     rows = [measure("seed article", [seed], options, args.runs),
             measure(f"NTREX-128 eng, first {args.articles} documents", ntrex_documents(args.articles), options,
                     args.runs)]
-    print(f"| set | articles | cold s | warm s | warm speed-up | identical | articles/min cold | warm |\n"
-          f"|---|---:|---:|---:|---:|---|---:|---:|")
+    print("| set | articles | cold s | warm s | warm speed-up | identical | articles/min cold | warm |\n"
+          "|---|---:|---:|---:|---:|---|---:|---:|")
     for r in rows:
         print(f"| {r['set']} | {r['articles']} | {r['cold_s']} | {r['warm_s']} | {r['speedup']}x | "
               f"{r['identical_output']} | {r['articles_per_min_cold']} | {r['articles_per_min_warm']} |")

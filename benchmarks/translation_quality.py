@@ -20,7 +20,7 @@ import re
 import time
 from pathlib import Path
 
-from benchmarks.signature import ROOT, signature
+from benchmarks.signature import signature
 
 from newsbrief.metrics import khmer_syllables
 
