@@ -26,6 +26,7 @@ import json
 import logging
 import os
 import shutil
+import tempfile
 import threading
 import tomllib
 from dataclasses import asdict, dataclass, field, replace
@@ -489,11 +490,14 @@ def write_spec(folder: Path, spec: ModelSpec) -> None:
 
 def convert_to_ct2(name_or_path: str | os.PathLike, output_dir: str | os.PathLike | None = None,
                    quantization: str = "int8", force: bool = False,
-                   allow_download: bool | None = None) -> ResolvedModel:
+                   allow_download: bool | None = None,
+                   shortlist: Mapping[str, Iterable[str]] | None = None) -> ResolvedModel:
     """Convert a transformers model to CTranslate2 with CTranslate2's own converter.
 
     The output folder (default: NAME-ct2-QUANT in the user model folder) gets the tokenizer
     files and a newsbrief.json, so it resolves and translates like any other model.
+    shortlist (target language -> sample text in it) adds a vocabulary map (vmap.txt) that
+    restricts decoding to those languages' subwords: see translation/shortlist.py.
     """
     try:
         from ctranslate2.converters import TransformersConverter
@@ -509,7 +513,12 @@ def convert_to_ct2(name_or_path: str | os.PathLike, output_dir: str | os.PathLik
         raise ConfigError(f"{out} exists already; pass force=True (--force) to overwrite it.")
     tokenizer_files = [f.name for f in found.path.iterdir() if f.is_file() and f.name in _TOKENIZER_FILES]
     converter = TransformersConverter(str(found.path), copy_files=tokenizer_files)
-    converter.convert(str(out), quantization=quantization, force=force)
+    with tempfile.TemporaryDirectory() as tmp:
+        vmap = None
+        if shortlist:
+            from .translation.shortlist import write_vocab_map
+            vmap = str(write_vocab_map(found.path, found.spec, shortlist, Path(tmp) / "vmap.txt"))
+        converter.convert(str(out), vmap=vmap, quantization=quantization, force=force)
     positions = _read_json(found.path / "config.json").get("max_position_embeddings")
     spec = replace(found.spec, name=out.name, format="ctranslate2",
                    max_positions=found.spec.max_positions or positions)

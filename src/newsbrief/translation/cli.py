@@ -142,13 +142,27 @@ def cmd_models_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def read_shortlist_samples(specs: list[str]) -> dict[str, list[str]]:
+    """--shortlist LANG=FILE options -> {lang: the file's lines}."""
+    from ..inputs import read_input
+
+    samples: dict[str, list[str]] = {}
+    for spec in specs:
+        lang, sep, path = spec.partition("=")
+        if not sep or lang not in LANGS or not path:
+            raise ConfigError(f"--shortlist takes LANG=FILE with LANG one of {', '.join(LANGS)}, not {spec!r}")
+        samples.setdefault(lang, []).extend(line for line in read_input(path).splitlines() if line.strip())
+    return samples
+
+
 def cmd_models_convert(args: argparse.Namespace) -> int:
     from ..models import convert_to_ct2
 
     if args.to != "ct2":
         raise ConfigError(f"--to must be ct2, not {args.to!r}")
     found = convert_to_ct2(args.name, output_dir=args.output, quantization=args.quantization, force=args.force,
-                           allow_download=True if args.allow_download else None)
+                           allow_download=True if args.allow_download else None,
+                           shortlist=read_shortlist_samples(args.shortlist or []))
     print(f"converted to CTranslate2 ({args.quantization}): {found.path}  (use it with --model {found.spec.name})")
     return 0
 
@@ -203,6 +217,10 @@ def add_commands(commands: "argparse._SubParsersAction") -> None:
                       choices=("int8", "int8_float32", "int8_float16", "int16", "float16", "bfloat16", "float32"))
     conv.add_argument("--output", metavar="DIR", help="output folder (default: NAME-ct2-QUANT in the user model folder)")
     conv.add_argument("--force", action="store_true", help="overwrite the output folder")
+    conv.add_argument("--shortlist", action="append", metavar="LANG=FILE",
+                      help="restrict decoding to the subwords the model's tokenizer produces on FILE, text in "
+                           "target language LANG (repeatable for Marian models; one language for NLLB/M2M100): "
+                           "faster on large vocabularies")
     conv.add_argument("--allow-download", action="store_true",
                       help="fetch the model from the Hugging Face hub if it is not found locally")
     conv.set_defaults(run=cmd_models_convert)

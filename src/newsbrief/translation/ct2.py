@@ -8,6 +8,7 @@ is read with transformers, offline.
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Sequence
 
 from ..errors import MissingDependencyError, ModelNotFoundError
@@ -37,13 +38,16 @@ class CT2Backend:
                                      f"`newsbrief models convert NAME --to ct2`.") from exc
         self.codes = LanguageCodes(resolved.spec, self.tokenizer)
         self.compute_type = compute_type
+        # a vocabulary map converted in (vmap.txt) restricts decoding to the target language's subwords
+        self.use_vmap = (Path(resolved.path) / "vmap.txt").is_file()
         positions = resolved.spec.max_positions or 2 * resolved.spec.max_input_tokens
         self.max_input_tokens = min(resolved.spec.max_input_tokens, positions)
         self.max_output_tokens = positions - 2
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
-        return f"CT2Backend({self.model_id!r}, {self.path}, {self.compute_type})"
+        shortlist = ", shortlist" if self.use_vmap else ""
+        return f"CT2Backend({self.model_id!r}, {self.path}, {self.compute_type}{shortlist})"
 
     def _tokens(self, texts: Sequence[str], src: str, tgt: str) -> list[list[str]]:
         with self._lock:
@@ -62,7 +66,7 @@ class CT2Backend:
         results = self.translator.translate_batch(
             source, target_prefix=prefix, beam_size=beam_size, max_decoding_length=max_len,
             no_repeat_ngram_size=no_repeat_ngram_size, repetition_penalty=repetition_penalty,
-            max_input_length=0, num_hypotheses=1, sampling_topk=1)
+            max_input_length=0, num_hypotheses=1, sampling_topk=1, use_vmap=self.use_vmap)
         out = []
         for result in results:
             tokens = result.hypotheses[0]

@@ -1,0 +1,95 @@
+"""Vocabulary shortlists (CTranslate2 vmap) on tiny random models of the real architectures."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from tiny_models import build_all, corpus_lines  # noqa: E402
+
+from newsbrief.errors import ConfigError  # noqa: E402
+from newsbrief.models import ModelCache, convert_to_ct2, resolve  # noqa: E402
+from newsbrief.translation import load_backend  # noqa: E402
+from newsbrief.translation.hf_seq2seq import load_tokenizer  # noqa: E402
+from newsbrief.translation.shortlist import language_subwords, vocab_map_lines  # noqa: E402
+
+pytest.importorskip("ctranslate2", reason="shortlists are a CTranslate2 feature (the ct2 extra)")
+
+SENTENCES = ["Officials met 12 delegates in Phnom Penh.", "The talks will continue next week."]
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    return build_all(tmp_path_factory.getbasetemp() / "tiny-translation-models")
+
+
+def khmer_and_malay_samples() -> dict[str, list[str]]:
+    lines = corpus_lines(100)
+    khmer = [line for line in lines if any("\u1780" <= ch <= "\u17ff" for ch in line)]
+    english_or_malay = [line for line in lines if line not in khmer]
+    return {"km": khmer, "ms": english_or_malay[1::2]}
+
+
+def raw_translate(backend, use_vmap: bool, tgt: str = "km") -> list[list[str]]:
+    tokens = backend._tokens(SENTENCES, "en", tgt)
+    results = backend.translator.translate_batch(tokens, beam_size=1, max_decoding_length=12, use_vmap=use_vmap)
+    return [r.hypotheses[0] for r in results]
+
+
+def test_marian_map_has_one_rule_per_target_language(tiny):
+    spec = resolve(str(tiny["marian"])).spec
+    lines = vocab_map_lines(spec, load_tokenizer(tiny["marian"]), khmer_and_malay_samples())
+    keys = [line.split("\t")[0] for line in lines]
+    assert keys == [">>khm<<", ">>zsm<<"]
+    khmer_rule, malay_rule = (set(line.split("\t")[1].split()) for line in lines)
+    has_khmer = [t for t in khmer_rule if any("\u1780" <= c <= "\u17ff" for c in t)]
+    assert len(has_khmer) > len(khmer_rule) / 2
+    assert not any("\u1780" <= c <= "\u17ff" for t in malay_rule for c in t)
+
+
+def test_nllb_map_serves_one_target_language(tiny):
+    spec = resolve(str(tiny["nllb"])).spec
+    tokenizer = load_tokenizer(tiny["nllb"])
+    with pytest.raises(ConfigError, match="exactly one target language"):
+        vocab_map_lines(spec, tokenizer, khmer_and_malay_samples())
+    (line,) = vocab_map_lines(spec, tokenizer, {"km": khmer_and_malay_samples()["km"]})
+    assert line.startswith("\t")  # empty n-gram: always the candidates
+
+
+def test_shortlisted_model_decodes_only_target_language_subwords(tiny, tmp_path):
+    samples = khmer_and_malay_samples()
+    found = convert_to_ct2(str(tiny["marian"]), output_dir=tmp_path / "marian-ct2-short", shortlist=samples)
+    assert (found.path / "vmap.txt").is_file()
+    backend = load_backend(str(found.path), models=ModelCache())
+    assert backend.use_vmap
+    khmer = language_subwords(backend.tokenizer, samples["km"]) | {"</s>", "<unk>"}
+    free = raw_translate(backend, use_vmap=False)
+    short = raw_translate(backend, use_vmap=True)
+    # the random model strays outside Khmer when free; the map keeps it inside
+    assert any(token not in khmer for hyp in free for token in hyp)
+    assert all(token in khmer for hyp in short for token in hyp)
+
+
+def test_a_map_that_covers_the_output_changes_nothing(tiny, tmp_path):
+    plain = tmp_path / "marian-ct2"
+    shutil.copytree(convert_to_ct2(str(tiny["marian"]), output_dir=plain, force=True).path, tmp_path / "mapped")
+    free = raw_translate(load_backend(str(plain), models=ModelCache()), use_vmap=False)
+    used = sorted({token for hyp in free for token in hyp})
+    (tmp_path / "mapped" / "vmap.txt").write_text(f">>khm<<\t{' '.join(used)}\n", encoding="utf-8")
+    mapped = load_backend(str(tmp_path / "mapped"), models=ModelCache())
+    assert mapped.use_vmap and raw_translate(mapped, use_vmap=True) == free
+
+
+def test_cli_convert_with_a_shortlist(tiny, tmp_path, run_cli):
+    km = tmp_path / "km.txt"
+    km.write_text("\n".join(khmer_and_malay_samples()["km"]), encoding="utf-8")
+    done = run_cli("models", "convert", str(tiny["marian"]), "--output", str(tmp_path / "out"),
+                   "--shortlist", f"km={km}")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "vmap.txt").read_text(encoding="utf-8").startswith(">>khm<<\t")
+    bad = run_cli("models", "convert", str(tiny["marian"]), "--output", str(tmp_path / "bad"), "--shortlist", "xx")
+    assert bad.returncode == 2 and b"LANG=FILE" in bad.stderr and not (tmp_path / "bad").exists()
