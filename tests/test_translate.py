@@ -131,6 +131,12 @@ def test_protector_khmer_digits_count_and_wrong_numbers_are_repaired():
     assert repaired == "Harganya 1,500 dolar pada 2024."
 
 
+def test_numbers_repaired_from_khmer_use_the_target_languages_digits():
+    masked = Protector().mask("ប៉ូលិសចាប់ខ្លួន ១២ នាក់។")
+    assert Protector().unmask("Police arrested people.", masked, target_lang="en") == "Police arrested people 12."
+    assert Protector().unmask("ប៉ូលិស។", masked, target_lang="km") == "ប៉ូលិស ១២។"
+
+
 def test_long_sentence_is_split_at_clauses_and_no_input_exceeds_the_limit():
     backend = FakeBackend(max_input_tokens=24)
     clause = "the council met again in the city hall, and the mayor spoke for an hour; "

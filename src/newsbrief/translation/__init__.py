@@ -164,7 +164,7 @@ def translate(text: "str | Article", to: str = "km", src: str | None = None,
         raw = translator.translate_sentences([m.text for m in masked], src, to, notes)
         if len(raw) != len(sentences):  # a Translator broke its contract
             raise RuntimeError(f"{translator!r} returned {len(raw)} translations for {len(sentences)} sentences")
-        targets = [protector.unmask(out, m, notes) for out, m in zip(raw, masked)]
+        targets = [protector.unmask(out, m, notes, target_lang=to) for out, m in zip(raw, masked)]
         model_name = translator.model
     for sentence, target in zip(sentences, targets):
         sentence.translations[to] = target

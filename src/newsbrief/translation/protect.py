@@ -74,7 +74,10 @@ class Protector:
         numbers = tuple(m.group(0) for m in NUMBER_RE.finditer(masked)) if self.numbers else ()
         return Masked(masked, tuple(slots), numbers)
 
-    def unmask(self, translated: str, masked: Masked, notes: list[str] | None = None) -> str:
+    def unmask(self, translated: str, masked: Masked, notes: list[str] | None = None,
+               target_lang: str | None = None) -> str:
+        """Put the protected text back and repair missing numbers (written in Western digits
+        unless the target is Khmer, so "១២" repaired into English reads "12")."""
         notes = notes if notes is not None else []
         by_id = {i: slot for i, slot in enumerate(masked.slots, 1)}
         used: set[int] = set()
@@ -93,10 +96,10 @@ class Protector:
             text = _append(text, [slot.target for slot in missing])
             notes.append("model dropped " + ", ".join(repr(s.source) for s in missing) + "; appended")
         if masked.numbers:
-            text = self._check_numbers(text, masked, notes)
+            text = self._check_numbers(text, masked, notes, ascii_digits=target_lang not in (None, "km"))
         return re.sub(r"\s{2,}", " ", text).strip()
 
-    def _check_numbers(self, text: str, masked: Masked, notes: list[str]) -> str:
+    def _check_numbers(self, text: str, masked: Masked, notes: list[str], ascii_digits: bool) -> str:
         protected = [slot.target for slot in masked.slots]
         found = [m for m in NUMBER_RE.finditer(text) if not _inside(m, text, protected)]
         have = Counter(number_key(m.group(0)) for m in found)
@@ -104,6 +107,8 @@ class Protector:
         missing = [n for n in masked.numbers if _take(want, have, number_key(n))]
         if not missing:
             return text
+        if ascii_digits:
+            missing = [_ascii_digits(n) for n in missing]
         extra = Counter(number_key(m.group(0)) for m in found) - Counter(number_key(n) for n in masked.numbers)
         invented = [m for m in found if extra[number_key(m.group(0))] > 0]
         # write missing numbers over invented ones, from the right so offsets stay valid
@@ -120,6 +125,10 @@ class Protector:
 def number_key(number: str) -> str:
     """The digits of a number, as ASCII (Khmer and other digits count as the same)."""
     return "".join(str(unicodedata.digit(ch)) for ch in number if ch.isdigit())
+
+
+def _ascii_digits(number: str) -> str:
+    return "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in number)
 
 
 def _take(want: Counter, have: Counter, key: str) -> bool:
