@@ -280,7 +280,7 @@ def test_newsbrief_translate_is_the_function_even_after_the_package_is_imported(
 
 # --------------------------------------------------------------------------- tiny real models
 
-@pytest.mark.parametrize("family", ["nllb", "marian"])
+@pytest.mark.parametrize("family", ["nllb", "m2m100", "marian"])
 def test_tiny_model_translates_every_sentence(tiny, cache, family):
     article = Article.from_text(ARTICLE)
     result = translate(article, to="km", src="en", model=str(tiny[family]), models=cache, **FAST)
@@ -294,6 +294,13 @@ def test_tiny_model_translates_every_sentence(tiny, cache, family):
     assert result.text.count("\n\n") == 1
     again = translate(ARTICLE, to="km", src="en", model=str(tiny[family]), models=cache, **FAST)
     assert again.to_dict() == result.to_dict()  # deterministic
+
+
+def test_m2m100_models_are_recognised_by_their_language_codes(tiny, cache):
+    # M2M100Tokenizer keeps __en__-style codes outside get_vocab(); they must still be found
+    backend = load_backend(str(tiny["m2m100"]), models=cache)
+    assert backend.spec.family == "m2m100" and backend.codes.token("km") == "__km__"
+    assert backend.codes.forced_bos("ms") == "__ms__"
 
 
 def test_tiny_model_retries_with_the_real_backend(tiny, cache):

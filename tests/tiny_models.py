@@ -77,6 +77,30 @@ def build_nllb(out: Path, spm_model: Path) -> Path:
     return out
 
 
+def build_m2m100(out: Path, spm_model: Path) -> Path:
+    """An M2M100-shaped model (M2M100ForConditionalGeneration + M2M100Tokenizer, __en__ codes)."""
+    if (out / "config.json").is_file():
+        return out
+    import sentencepiece as spm
+    import torch
+    from transformers import M2M100Config, M2M100ForConditionalGeneration, M2M100Tokenizer
+
+    out.mkdir(parents=True, exist_ok=True)
+    sp = spm.SentencePieceProcessor(model_file=str(spm_model))
+    vocab = {sp.id_to_piece(i): i for i in range(sp.get_piece_size())}
+    (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    shutil.copy(spm_model, out / "sentencepiece.bpe.model")
+    tokenizer = M2M100Tokenizer(str(out / "vocab.json"), str(out / "sentencepiece.bpe.model"), src_lang="en")
+    # its language codes get ids after the sentencepiece pieces, beyond len(tokenizer)
+    config = M2M100Config(vocab_size=max(tokenizer.lang_token_to_id.values()) + 1, pad_token_id=1, bos_token_id=0, eos_token_id=2,
+                          decoder_start_token_id=2, scale_embedding=True, **TINY)
+    torch.manual_seed(0)
+    model = M2M100ForConditionalGeneration(config).eval()
+    model.save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    return out
+
+
 def build_marian(out: Path, spm_model: Path) -> Path:
     """A multilingual Marian model (MarianMTModel + MarianTokenizer with >>xxx<< tokens)."""
     if (out / "config.json").is_file():
@@ -110,6 +134,7 @@ def build_marian(out: Path, spm_model: Path) -> Path:
 def build_all(root: Path) -> dict[str, Path]:
     spm_model = train_spm(root / "spm")
     return {"spm": spm_model, "nllb": build_nllb(root / "tiny-nllb", spm_model),
+            "m2m100": build_m2m100(root / "tiny-m2m100", spm_model),
             "marian": build_marian(root / "tiny-marian", spm_model)}
 
 

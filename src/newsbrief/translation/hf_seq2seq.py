@@ -57,7 +57,9 @@ class LanguageCodes:
         else:
             self.prefix = False
             for lang in spec.languages:
-                if self.token(lang) not in vocab:
+                # M2M100Tokenizer keeps its __xx__ codes outside get_vocab(): ask for the id too
+                if self.token(lang) not in vocab and \
+                        tokenizer.convert_tokens_to_ids(self.token(lang)) in (None, tokenizer.unk_token_id):
                     raise UnsupportedLanguageError(f"model {spec.name}: its tokenizer has no language token "
                                                    f"{self.token(lang)!r} for {lang}")
 
