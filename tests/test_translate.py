@@ -52,7 +52,7 @@ def tiny_ct2(tiny):
     pytest.importorskip("ctranslate2", reason="the CTranslate2 backend needs the ct2 extra")
     root = tiny["nllb"].parent
     return {name: convert_to_ct2(str(tiny[name]), output_dir=root / f"{name}-ct2", force=True).path
-            for name in ("nllb", "marian")}
+            for name in ("nllb", "m2m100", "marian")}
 
 
 @pytest.fixture(scope="session")
@@ -352,7 +352,7 @@ def test_model_cache_shares_loaded_models(tiny):
     assert load_backend(str(tiny["nllb"]), models=ModelCache()) is not first
 
 
-@pytest.mark.parametrize("family", ["nllb", "marian"])
+@pytest.mark.parametrize("family", ["nllb", "m2m100", "marian"])
 def test_ctranslate2_backend(tiny_ct2, cache, family):
     backend = load_backend(str(tiny_ct2[family]), models=cache)
     assert type(backend).__name__ == "CT2Backend" and backend.compute_type == "int8"

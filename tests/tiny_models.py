@@ -91,8 +91,8 @@ def build_m2m100(out: Path, spm_model: Path) -> Path:
     (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     shutil.copy(spm_model, out / "sentencepiece.bpe.model")
     tokenizer = M2M100Tokenizer(str(out / "vocab.json"), str(out / "sentencepiece.bpe.model"), src_lang="en")
-    # its language codes get ids after the sentencepiece pieces, beyond len(tokenizer)
-    config = M2M100Config(vocab_size=max(tokenizer.lang_token_to_id.values()) + 1, pad_token_id=1, bos_token_id=0, eos_token_id=2,
+    # as in facebook/m2m100_418M: the pieces, then the language codes, then 8 "madeup words"
+    config = M2M100Config(vocab_size=max(tokenizer.lang_token_to_id.values()) + 1 + tokenizer.num_madeup_words, pad_token_id=1, bos_token_id=0, eos_token_id=2,
                           decoder_start_token_id=2, scale_embedding=True, **TINY)
     torch.manual_seed(0)
     model = M2M100ForConditionalGeneration(config).eval()

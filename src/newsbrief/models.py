@@ -512,7 +512,7 @@ def convert_to_ct2(name_or_path: str | os.PathLike, output_dir: str | os.PathLik
     if out.exists() and not force:
         raise ConfigError(f"{out} exists already; pass force=True (--force) to overwrite it.")
     tokenizer_files = [f.name for f in found.path.iterdir() if f.is_file() and f.name in _TOKENIZER_FILES]
-    converter = TransformersConverter(str(found.path), copy_files=tokenizer_files)
+    converter = _with_m2m100_codes(TransformersConverter)(str(found.path), copy_files=tokenizer_files)
     with tempfile.TemporaryDirectory() as tmp:
         vmap = None
         if shortlist:
@@ -524,6 +524,20 @@ def convert_to_ct2(name_or_path: str | os.PathLike, output_dir: str | os.PathLik
                    max_positions=found.spec.max_positions or positions)
     write_spec(out, spec)
     return ResolvedModel(spec, out, "path")
+
+
+def _with_m2m100_codes(converter_class):
+    """CTranslate2's converter reads M2M100's __xx__ language codes from the tokenizer's
+    special_tokens_map, where transformers 5 no longer lists them: the vocabulary then comes
+    out 100 entries short and the conversion fails. Name them there, in id order."""
+    class Converter(converter_class):
+        def load_tokenizer(self, tokenizer_class, model_name_or_path, **kwargs):
+            tokenizer = super().load_tokenizer(tokenizer_class, model_name_or_path, **kwargs)
+            codes = getattr(tokenizer, "lang_token_to_id", None)
+            if codes and not tokenizer.special_tokens_map.get("additional_special_tokens"):
+                tokenizer.add_special_tokens({"additional_special_tokens": sorted(codes, key=codes.get)})
+            return tokenizer
+    return Converter
 
 
 _TOKENIZER_FILES = {"tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "sentencepiece.bpe.model",
