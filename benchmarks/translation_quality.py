@@ -1,28 +1,47 @@
-"""Translation quality on any source/reference pair of files (one sentence a line).
+"""Translation quality: chrF++ and Khmer-aware BLEU, of models and baselines.
 
-    python -m benchmarks.translation_quality --src FILE --ref FILE --src-lang en --tgt-lang km \\
-        [--model NAME|PATH] [--baseline copy] [--limit N]
+    python -m benchmarks translation-quality        # NTREX-128, en->km km->en en->ms ms->en: copy + dictionary
+    python -m benchmarks translation-quality --model default      # + the configured translation model
+    python -m benchmarks translation-quality --src FILE --ref FILE --src-lang en --tgt-lang km \\
+        [--model NAME|PATH|default] [--baseline copy|dictionary] [--limit N] [--out PATH]
+
+Systems: --model (a registry name, a folder, or "default": whatever newsbrief uses when no
+model is named) and --baseline, repeatable. Baseline "copy" outputs the source unchanged (what
+a system that does nothing scores); "dictionary" translates word by word with a dictionary
+built from the training data (benchmarks/dictionary_baseline.py; built once, then cached
+under .work/benchmarks/). With no system named: the two baselines on NTREX-128, the default
+model on your files.
 
 Scores: chrF++ (sacrebleu, word n-grams up to 2), BLEU on a Khmer-aware tokenization, and
 sentence coverage (outputs that are empty). BLEU tokenization: sacrebleu's 13a splits on
 spaces, and Khmer has none between words, so a Khmer sentence is one or two "words" and BLEU
 is meaningless; its flores200 tokenizer downloads a model at run time. We split Khmer into
 orthographic syllables (newsbrief.metrics.khmer_syllables, the units the ROUGE metric uses)
-and other text with 13a, then run BLEU with tokenize="none". Baseline "copy" outputs the
-source unchanged (what a system that does nothing scores).
+and other text with 13a, then run BLEU with tokenize="none".
+
+NTREX-128 (evaluation only; its English is the original, Khmer and Malay are translations of
+it, so km->en and ms->en translate translationese) writes benchmarks/results/translation_quality
+.json, .md and .png (chrF++ per direction); --out PATH writes PATH.json and PATH.md instead.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import re
+import sys
 import time
 from pathlib import Path
 
-from benchmarks.signature import signature
-
+from benchmarks import report as rpt
+from benchmarks.signature import ROOT, signature
 from newsbrief.metrics import khmer_syllables
+
+NAME = "translation-quality"
+DATA = Path(os.environ.get("NEWSBRIEF_SHARED_DATA", ROOT.parent / "shared" / "data"))
+DICTIONARY_CACHE = ROOT / ".work" / "benchmarks"
+NTREX_FILES = {"en": "newstest2019-src.eng.txt", "km": "newstest2019-ref.khm.txt", "ms": "newstest2019-ref.msa.txt"}
+NTREX_DIRECTIONS = (("en", "km"), ("km", "en"), ("en", "ms"), ("ms", "en"))
 
 _KHMER_RUN = re.compile(r"[\u1780-\u17ff\u19e0-\u19ff]+")
 
@@ -47,42 +66,133 @@ def score(hypotheses: list[str], references: list[str]) -> dict:
             "empty_outputs": empty, "coverage": round(1 - empty / max(len(hypotheses), 1), 4)}
 
 
-def translate_lines(lines: list[str], src: str, tgt: str, model: str | None) -> list[str]:
+def translate_lines(lines: list[str], src: str, tgt: str, model: str | None) -> tuple[list[str], str]:
+    """The model's translations, and the model that ran (model=None: the configured default)."""
     import newsbrief as nb
 
     result = nb.translate(nb.Article.from_sentences(lines), to=tgt, src=src, model=model, cache=None)
-    return [pair.target for pair in result.sentences]
+    return [pair.target for pair in result.sentences], str(result.model)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--src", type=Path, required=True)
-    parser.add_argument("--ref", type=Path, required=True)
-    parser.add_argument("--src-lang", required=True, choices=("en", "km", "ms"))
-    parser.add_argument("--tgt-lang", required=True, choices=("en", "km", "ms"))
-    parser.add_argument("--model", default=None, help="translation model (registry name or folder)")
-    parser.add_argument("--baseline", choices=("copy",), default=None, help="score a baseline instead of a model")
-    parser.add_argument("--limit", type=int, default=None, help="first N lines only")
-    parser.add_argument("--out", type=Path, default=None, help="write the result as JSON here too")
-    args = parser.parse_args()
-    sources = args.src.read_text("utf-8").splitlines()[: args.limit]
-    references = args.ref.read_text("utf-8").splitlines()[: args.limit]
-    if len(sources) != len(references):
-        parser.error(f"{args.src} has {len(sources)} lines but {args.ref} has {len(references)}")
+def dictionary_lines(lines: list[str], src: str, tgt: str, parallel: Path, cache_dir: Path | None) -> list[str]:
+    from benchmarks.dictionary_baseline import load_or_build
+
+    dictionary = load_or_build(tgt if src == "en" else src, parallel, cache_dir)
+    return [dictionary.translate(line, src, tgt) for line in lines]
+
+
+def run_system(system: str, sources: list[str], references: list[str], src: str, tgt: str,
+               args: argparse.Namespace) -> dict:
+    """One row: the system's scores on one direction, or the error that stopped it."""
+    from newsbrief.errors import NewsbriefError
+
+    row = {"system": system, "direction": f"{src}->{tgt}"}
     start = time.perf_counter()
-    if args.baseline == "copy":
-        hypotheses, system = list(sources), "baseline:copy"
-    else:
-        hypotheses, system = translate_lines(sources, args.src_lang, args.tgt_lang, args.model), args.model
+    try:
+        if system == "baseline:copy":
+            hypotheses = list(sources)
+        elif system == "baseline:dictionary":
+            hypotheses = dictionary_lines(sources, src, tgt, args.parallel, args.dictionary_cache)
+        else:
+            name = system.removeprefix("model:")
+            hypotheses, row["model"] = translate_lines(sources, src, tgt, None if name == "default" else name)
+    except NewsbriefError as exc:  # no model configured, a missing package: recorded, not faked
+        return {**row, "error": f"{type(exc).__name__}: {exc}"}
     seconds = time.perf_counter() - start
-    result = {"system": system, "direction": f"{args.src_lang}->{args.tgt_lang}", "src": str(args.src),
-              "ref": str(args.ref), **score(hypotheses, references),
-              "sentences_per_s": round(len(sources) / seconds, 2) if args.baseline is None else None}
-    print(json.dumps(result, ensure_ascii=False))
-    if args.out:
-        args.out.write_text(json.dumps({"signature": signature(("newsbrief", "sacrebleu")), "result": result},
-                                       indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return {**row, **score(hypotheses, references), "seconds": round(seconds, 2),
+            "sentences_per_s": round(len(sources) / seconds, 2) if system.startswith("model:") else None}
+
+
+def read_pair(src: Path, ref: Path, limit: int | None) -> tuple[list[str], list[str]]:
+    sources = src.read_text("utf-8").splitlines()[:limit]
+    references = ref.read_text("utf-8").splitlines()[:limit]
+    if len(sources) != len(references):
+        raise SystemExit(f"{src} has {len(sources)} lines but {ref} has {len(references)}")
+    return sources, references
+
+
+def markdown(results: list[dict], systems: list[str]) -> str:
+    errors = any(r.get("error") for r in results)
+    rows = [[r["direction"], r["system"] + (f" ({r['model']})" if r.get("model") else ""), r.get("chrf++"),
+             r.get("bleu_khmer_aware"), r.get("coverage"), r.get("sentences")] + ([r.get("error")] if errors else [])
+            for r in results]
+    body = rpt.markdown_table(["direction", "system", "chrF++", "BLEU (Khmer-aware)", "coverage", "sentences"]
+                              + (["error"] if errors else []), rows,
+                              numeric=[False, False, True, True, True, True] + ([False] if errors else []))
+    directions = list(dict.fromkeys(r["direction"] for r in results))
+    if len(directions) > 1:
+        by = {(r["direction"], r["system"]): r.get("chrf++") for r in results}
+        body = (rpt.markdown_table(["chrF++", *systems], [[d, *(by.get((d, s)) for s in systems)] for d in directions],
+                                   numeric=[False] + [True] * len(systems)) + "\n\n" + body)
+    return body + ("\n\nchrF++: sacrebleu corpus chrF with word n-grams up to 2 (chrF++). BLEU: on Khmer "
+                   "orthographic syllables and 13a tokens elsewhere. copy: the source unchanged; dictionary: "
+                   "word by word with a dictionary built from the training data (benchmarks/"
+                   "dictionary_baseline.py)." + (" A row with an error did not run." if errors else ""))
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--src", type=Path, help="source file, one sentence a line (default: NTREX-128)")
+    parser.add_argument("--ref", type=Path, help="reference file, line by line with --src")
+    parser.add_argument("--src-lang", choices=("en", "km", "ms"))
+    parser.add_argument("--tgt-lang", choices=("en", "km", "ms"))
+    parser.add_argument("--model", action="append", default=[],
+                        help="translation model: registry name, folder, or 'default' (repeatable)")
+    parser.add_argument("--baseline", action="append", default=[], choices=("copy", "dictionary"),
+                        help="score a baseline (repeatable)")
+    parser.add_argument("--limit", type=int, default=None, help="first N lines only")
+    parser.add_argument("--data", type=Path, default=DATA, help="the shared data folder (NTREX-128, parallel/)")
+    parser.add_argument("--parallel", type=Path, default=None,
+                        help="folder with en-km.tsv and en-ms.tsv for the dictionary (default: DATA/parallel)")
+    parser.add_argument("--dictionary-cache", type=Path, default=DICTIONARY_CACHE,
+                        help="where built dictionaries are kept (git-ignored)")
+    parser.add_argument("--out", type=Path, default=None, help="write PATH.json and PATH.md (no suffix needed)")
+    args = parser.parse_args(argv)
+    args.parallel = args.parallel or args.data / "parallel"
+    ntrex = args.src is None
+    if ntrex and (args.ref or args.src_lang or args.tgt_lang):
+        parser.error("--ref, --src-lang and --tgt-lang go with --src")
+    if not ntrex and not (args.ref and args.src_lang and args.tgt_lang):
+        parser.error("--src needs --ref, --src-lang and --tgt-lang")
+    systems = [f"baseline:{b}" for b in dict.fromkeys(args.baseline)] + [f"model:{m}" for m in args.model]
+    if not systems:
+        systems = ["baseline:copy", "baseline:dictionary"] if ntrex else ["model:default"]
+
+    if ntrex:
+        folder = args.data / "eval" / "ntrex128"
+        tasks = [(s, t, folder / NTREX_FILES[s], folder / NTREX_FILES[t]) for s, t in NTREX_DIRECTIONS]
+    else:
+        tasks = [(args.src_lang, args.tgt_lang, args.src, args.ref)]
+    results = []
+    for src, tgt, src_path, ref_path in tasks:
+        sources, references = read_pair(src_path, ref_path, args.limit)
+        for system in systems:
+            row = {**run_system(system, sources, references, src, tgt, args), "src": str(src_path),
+                   "ref": str(ref_path)}
+            print(" ".join(f"{k}={v}" for k, v in row.items() if k not in ("src", "ref")), file=sys.stderr)
+            results.append(row)
+
+    out = args.out.with_suffix("") if args.out else (rpt.RESULTS / "translation_quality" if ntrex else None)
+    cmd = rpt.command(NAME, argv)
+    title = "Translation quality" + (" on NTREX-128" if ntrex else f" on {args.src.name}")
+    report = {"benchmark": "translation quality", "command": cmd,
+              "signature": signature(("newsbrief", "sacrebleu"), set="NTREX-128" if ntrex else str(args.src),
+                                     limit=args.limit),
+              "results": results}
+    page = rpt.page(title, report["signature"], cmd, markdown(results, systems))
+    print(page)
+    if out:
+        rpt.write(out, report, page)
+        directions = list(dict.fromkeys(r["direction"] for r in results))
+        from benchmarks.plots import bar_chart
+
+        by = {(r["direction"], r["system"]): r.get("chrf++") for r in results}
+        bar_chart(out.with_suffix(".png"), directions, {s: [by.get((d, s)) for d in directions] for s in systems},
+                  "chrF++", title + ": chrF++ per direction")
+        print(f"wrote {out}.json, .md, .png", file=sys.stderr)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
