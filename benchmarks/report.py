@@ -45,6 +45,8 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[object]], num
 def signature_line(sig: dict) -> str:
     cpu = f"{sig.get('cpu', '?')} ({sig.get('cpu_count', '?')} cores)"
     parts = [sig.get("date", "?"), f"commit {sig.get('git_commit', '?')}", cpu, f"Python {sig.get('python', '?')}"]
+    if sig.get("loadavg_1min") is not None:
+        parts.append(f"load average {sig['loadavg_1min']}")
     if sig.get("loadavg_1min_before_after"):
         before, after = sig["loadavg_1min_before_after"]
         parts.append(f"load average {before} before / {after} after")

@@ -22,9 +22,10 @@ def _git(*args: str) -> str:
 
 
 def git_commit() -> str:
-    """HEAD, with "+dirty" when src/ or benchmarks/ have uncommitted changes."""
+    """HEAD, with "+dirty" when src/ or benchmarks/ (results aside) have uncommitted changes."""
     head = _git("rev-parse", "HEAD") or "unknown"
-    return head + ("+dirty" if _git("status", "--porcelain", "--", "src", "benchmarks") else "")
+    return head + ("+dirty" if _git("status", "--porcelain", "--", "src", "benchmarks", ":!benchmarks/results")
+                   else "")
 
 
 def cpu_model() -> str:
@@ -46,4 +47,12 @@ def signature(packages: tuple[str, ...] = ("newsbrief",), **extra: object) -> di
             versions[package] = None
     return {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "git_commit": git_commit(),
             "python": sys.version.split()[0], "platform": platform.platform(), "cpu": cpu_model(),
-            "cpu_count": os.cpu_count(), "packages": versions, **extra}
+            "cpu_count": os.cpu_count(), "loadavg_1min": _loadavg(), "packages": versions, **extra}
+
+
+def _loadavg() -> float | None:
+    """The machine's 1-minute load average at the start: other work skews absolute timings."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None

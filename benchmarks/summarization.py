@@ -18,17 +18,15 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import datetime as dt
 import itertools
 import json
-import platform
 import re
 import sys
 import time
 from pathlib import Path
 
 from benchmarks import report as rpt
-from benchmarks.signature import cpu_model, git_commit
+from benchmarks.signature import signature as base_signature
 from newsbrief.article import Article
 from newsbrief.metrics import rouge_corpus
 from newsbrief.summarization.extractive import (
@@ -209,20 +207,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     results = evaluate(sets, ks, methods(args.embeddings), args.repeats)
     print(markdown(results))
-    signature = {
-        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "git_commit": git_commit(),
-        "python": sys.version.split()[0],
-        "platform": platform.platform(),
-        "cpu": cpu_model(),
-        "config": {"default": dataclasses.asdict(DEFAULT_CONFIG),
-                   "variants": {k: dataclasses.asdict(v) for k, v in VARIANTS.items()},
-                   "sentences": ks, "sets": [str(p) for p in paths], "timing_repeats": args.repeats,
-                   "metric": "newsbrief.metrics F1 x100, rouge-score 0.1.2 compatible; Porter stemming for en; "
-                             "Khmer orthographic syllables",
-                   "split": "held-out = odd lines of each file, tune = even lines",
-                   "repair_glued_sentences": not args.no_repair},
-    }
+    signature = base_signature(config={
+        "default": dataclasses.asdict(DEFAULT_CONFIG),
+        "variants": {k: dataclasses.asdict(v) for k, v in VARIANTS.items()},
+        "sentences": ks, "sets": [str(p) for p in paths], "timing_repeats": args.repeats,
+        "metric": "newsbrief.metrics F1 x100, rouge-score 0.1.2 compatible; Porter stemming for en; "
+                  "Khmer orthographic syllables",
+        "split": "held-out = odd lines of each file, tune = even lines",
+        "repair_glued_sentences": not args.no_repair})
     cmd = rpt.command("summarization", argv)
     page = rpt.page("Extractive summarization: ROUGE F1 x 100", signature, cmd,
                     markdown(results) + "\n\nSets are split by line: held-out = odd lines, tune = even lines "
