@@ -139,10 +139,13 @@ def test_import_list_info(tiny, places):
     assert not info.installed and info.spec.params == "1.3B"
 
 
-def test_default_model_is_an_installed_one_or_a_clear_error(tiny, monkeypatch):
+def test_default_model_is_an_installed_one_then_the_embedded_one_or_a_clear_error(tiny, monkeypatch):
+    monkeypatch.setattr(models, "_registry_default", lambda: "")  # a copy without an embedded model
     with pytest.raises(ModelNotFoundError, match="no translation model is installed"):
         models.default_model("en", "km")
-    models.import_model(tiny["nllb"], name="mine")
+    monkeypatch.setattr(models, "_registry_default", lambda: "embedded-mt")
+    assert models.default_model("en", "km") == "embedded-mt"
+    models.import_model(tiny["nllb"], name="mine")  # what the user installed wins
     assert Path(models.default_model("en", "km")).name == "mine"
     monkeypatch.setenv("NEWSBRIEF_TRANSLATION_MODEL", "something-else")
     assert models.default_model("en", "km") == "something-else"

@@ -376,17 +376,16 @@ def _download(hub_id: str) -> Path:
 
 def default_model(src: str | None = None, tgt: str | None = None,
                   registry: Mapping[str, ModelSpec] | None = None) -> str:
-    """The model to use when none is given: NEWSBRIEF_TRANSLATION_MODEL, the registry default
-    (the embedded model), else a known or imported model already present locally."""
+    """The model to use when none is given: NEWSBRIEF_TRANSLATION_MODEL, else a model the user
+    installed (imported, in NEWSBRIEF_MODELS or the Hugging Face cache) that covers the pair,
+    else the embedded model named by the registry's default_translation."""
     env = os.environ.get("NEWSBRIEF_TRANSLATION_MODEL")
     if env:
         return env
-    default = _registry_default()
-    if default:
-        return default
     registry = load_registry() if registry is None else registry
     wanted = {lang for lang in (src, tgt) if lang}
-    for name, (_, folder) in _local_models(search_dirs()).items():
+    user_dirs = [(where, folder) for where, folder in search_dirs() if where != "project"]
+    for name, (_, folder) in _local_models(user_dirs).items():
         try:
             spec = infer_spec(folder, name, _registry_lookup(registry, name))
         except ConfigError:
@@ -396,9 +395,12 @@ def default_model(src: str | None = None, tgt: str | None = None,
     for spec in registry.values():
         if spec.hub_id and _hf_cache_snapshot(spec.hub_id) is not None and wanted <= set(spec.languages):
             return spec.name
+    default = _registry_default()
+    if default:
+        return default
     raise ModelNotFoundError(
-        "no translation model is installed yet (newsbrief does not ship one so far and never downloads "
-        "one on its own). Either import a local model folder with `newsbrief models import PATH`, "
+        "no translation model is installed (and none is embedded in this copy of newsbrief); newsbrief never "
+        "downloads one on its own. Either import a local model folder with `newsbrief models import PATH`, "
         "name one with --model / model= (e.g. nllb-200-distilled-600M, fetched once with "
         "NEWSBRIEF_ALLOW_DOWNLOAD=1), or set NEWSBRIEF_TRANSLATION_MODEL. `newsbrief models list` shows "
         "the known models.")
