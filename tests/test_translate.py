@@ -264,7 +264,10 @@ def test_same_language_is_identity():
     assert result.sentences[0].target == "Already English." and result.model == "identity"
 
 
-def test_no_model_installed_says_what_to_do():
+def test_no_model_installed_says_what_to_do(monkeypatch):
+    from newsbrief import models
+
+    monkeypatch.setattr(models, "_registry_default", lambda: "")  # a copy without the embedded model
     with pytest.raises(ModelNotFoundError, match="no translation model is installed") as info:
         translate("Hello there.", to="km", src="en", models=ModelCache())
     assert "newsbrief models import" in str(info.value)
