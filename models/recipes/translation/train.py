@@ -122,6 +122,10 @@ def train_model(work: Path, minutes: float, max_tokens: int, lr: float, warmup: 
         optimizer.load_state_dict(saved["optimizer"])
         state = saved["state"]
         print(f"resumed at step {state['step']} (epoch {state['epoch']}, batch {state['batch']})", file=sys.stderr)
+    # the decoder starts from the <pad> embedding: keep it zero (padding_idx gets no gradient), as
+    # CTranslate2 starts Marian decoders from a zero vector
+    with torch.no_grad():
+        model.model.shared.weight[PAD].zero_()
     n_params = sum(p.numel() for p in model.parameters())
     print(f"{n_params / 1e6:.1f}M parameters, {len(train)} training examples", file=sys.stderr)
 
