@@ -85,9 +85,9 @@ def translation_speed_extras(argv: list[str], command: str | None = None) -> Pat
     data = json.loads(out.with_suffix(".json").read_text("utf-8"))
     md = out.with_suffix(".md")
     if md.is_file() and "Produced by:" not in (text := md.read_text("utf-8")):
-        head, _, rest = text.partition("\n\n")
-        md.write_text(f"{head}\n\nProduced by: `{command or rpt.command('translation-speed', argv)}`\n\n{rest}",
-                      encoding="utf-8")
+        paragraphs = text.split("\n\n")  # the title, the signature, then the tables: the command goes after these two
+        paragraphs.insert(2, f"Produced by: `{command or rpt.command('translation-speed', argv)}`")
+        md.write_text("\n\n".join(paragraphs), encoding="utf-8")
     batches = [run["batch"] for run in data["backends"][0]["runs"]]
     series = {f"{b['backend']} {b['dtype']}": [next((r["tokens_per_s"] for r in b["runs"] if r["batch"] == n), None)
                                                for n in batches] for b in data["backends"]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -28,7 +29,7 @@ def bar_chart(path: Path, groups: Sequence[str], series: dict[str, Sequence[floa
         ax.bar_label(bars, fmt="%.3g", fontsize=7, padding=1)
     ax.set_xticks(range(len(groups)), groups)
     ax.set_ylabel(ylabel)
-    ax.set_title(title, fontsize=10)
+    ax.set_title("\n".join(textwrap.wrap(title, 60)), fontsize=10)  # long titles wrap, not cut
     if log:
         ax.set_yscale("log")
     ax.legend(fontsize=8)

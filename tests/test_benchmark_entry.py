@@ -1,5 +1,6 @@
 """python -m benchmarks: the one entry point, its dispatch, and small real runs."""
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -69,3 +70,21 @@ def test_brief_records_the_missing_translation_model_instead_of_an_output(tmp_pa
     assert rows["km"]["status"] == "error" and "summary" not in rows["km"]
     assert missing in rows["km"]["error"]["message"]
     assert f"No brief: {rows['km']['error']['type']}" in (tmp_path / "brief.md").read_text("utf-8")
+
+
+def test_translation_speed_post_step_draws_the_png_and_notes_the_command(tmp_path):
+    from benchmarks.__main__ import translation_speed_extras
+
+    runs = [{"batch": 1, "tokens_per_s": 10.0}, {"batch": 16, "tokens_per_s": 60.0}]
+    (tmp_path / "ts.json").write_text(json.dumps({
+        "model": "tiny", "config": {"threads": 2},
+        "backends": [{"backend": "hf", "dtype": "float32", "runs": runs},
+                     {"backend": "ct2", "dtype": "int8", "runs": [{**r, "tokens_per_s": 2 * r["tokens_per_s"]}
+                                                                   for r in runs]}]}), encoding="utf-8")
+    (tmp_path / "ts.md").write_text("# Speed\n\n2026-01-01 · commit abc\n\n| a |\n|---|\n", encoding="utf-8")
+    translation_speed_extras(["--tiny", "--out", str(tmp_path / "ts")])
+    produced = f"Produced by: `python -m benchmarks translation-speed --tiny --out {tmp_path / 'ts'}`"
+    paragraphs = (tmp_path / "ts.md").read_text("utf-8").split("\n\n")
+    assert paragraphs[:3] == ["# Speed", "2026-01-01 · commit abc", produced]  # after title and signature
+    if importlib.util.find_spec("matplotlib"):
+        assert (tmp_path / "ts.png").read_bytes()[:4] == b"\x89PNG"
