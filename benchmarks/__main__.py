@@ -24,6 +24,8 @@ BENCHMARKS = {
                             "chrF++ and Khmer-aware BLEU of a model and the copy / dictionary baselines (NTREX-128)"),
     "translation-speed": ("benchmarks.translation_speed", "translation_speed",
                           "transformers fp32 vs CTranslate2 int8 on CPU (NLLB-600M dimensions; slow)"),
+    "shortlist": ("benchmarks.shortlist", "shortlist",
+                  "a real model on transformers fp32, CT2 int8 and CT2 int8 + shortlist: speed, identical outputs"),
     "summarization": ("benchmarks.summarization", "summarization",
                       "extractive summarizer vs lead-k: ROUGE on four sets"),
     "cache": ("benchmarks.cache_speed", "cache_speed", "briefs from an empty vs a filled result cache; memory"),

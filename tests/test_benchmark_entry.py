@@ -8,7 +8,8 @@ import sys
 
 from conftest import REPO
 
-NAMES = ("detection", "translation-quality", "translation-speed", "summarization", "cache", "brief", "all")
+NAMES = ("detection", "translation-quality", "translation-speed", "shortlist", "summarization", "cache", "brief",
+         "all")
 
 
 def bench(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -93,3 +93,22 @@ def test_cli_convert_with_a_shortlist(tiny, tmp_path, run_cli):
     assert (tmp_path / "out" / "vmap.txt").read_text(encoding="utf-8").startswith(">>khm<<\t")
     bad = run_cli("models", "convert", str(tiny["marian"]), "--output", str(tmp_path / "bad"), "--shortlist", "xx")
     assert bad.returncode == 2 and b"LANG=FILE" in bad.stderr and not (tmp_path / "bad").exists()
+
+
+def test_shortlist_benchmark_runs_three_engines_on_a_model(tiny, tmp_path):
+    import json
+    import subprocess
+
+    from conftest import REPO
+
+    done = subprocess.run([sys.executable, "-m", "benchmarks", "shortlist", "--model", str(tiny["marian"]),
+                           "--limit", "3", "--samples", "100", "--batch-size", "2", "--workdir", str(tmp_path / "w"),
+                           "--out", str(tmp_path / "result")], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    report = json.loads((tmp_path / "result.json").read_text(encoding="utf-8"))
+    assert len(report["results"]) == 12  # 4 directions x 3 engines
+    assert {r["engine"] for r in report["results"]} == {"transformers fp32", "ctranslate2 int8",
+                                                        "ctranslate2 int8 + shortlist"}
+    assert all(r["sentences"] == 3 and r["tokens"] > 0 for r in report["results"])
+    assert (tmp_path / "w" / "tiny-marian-ct2-int8-shortlist" / "vmap.txt").is_file()
+    assert "shortlist output identical" in (tmp_path / "result.md").read_text(encoding="utf-8")
