@@ -57,8 +57,7 @@ def build_nllb(out: Path, spm_model: Path) -> Path:
     if (out / "config.json").is_file():
         return out
     import sentencepiece as spm
-    import torch
-    from transformers import M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
+    from transformers import NllbTokenizer
 
     sp = spm.SentencePieceProcessor(model_file=str(spm_model))
     from transformers.tokenization_utils_base import generate_merges
@@ -68,11 +67,18 @@ def build_nllb(out: Path, spm_model: Path) -> Path:
     merges = generate_merges(vocab, {p: sp.get_score(i) for i, p in enumerate(pieces)},
                              skip_tokens={"<s>", "<pad>", "</s>", "<unk>"})
     tokenizer = NllbTokenizer(vocab=vocab, merges=merges, src_lang="eng_Latn")
-    config = M2M100Config(vocab_size=len(tokenizer), pad_token_id=1, bos_token_id=0, eos_token_id=2,
+    return save_m2m100(out, tokenizer, vocab_size=len(tokenizer))
+
+
+def save_m2m100(out: Path, tokenizer, vocab_size: int) -> Path:
+    """A random M2M100ForConditionalGeneration (fairseq ids <s>=0 <pad>=1 </s>=2) saved with its tokenizer."""
+    import torch
+    from transformers import M2M100Config, M2M100ForConditionalGeneration
+
+    config = M2M100Config(vocab_size=vocab_size, pad_token_id=1, bos_token_id=0, eos_token_id=2,
                           decoder_start_token_id=2, scale_embedding=True, **TINY)
     torch.manual_seed(0)
-    model = M2M100ForConditionalGeneration(config).eval()
-    model.save_pretrained(out)
+    M2M100ForConditionalGeneration(config).eval().save_pretrained(out)
     tokenizer.save_pretrained(out)
     return out
 
@@ -82,8 +88,7 @@ def build_m2m100(out: Path, spm_model: Path) -> Path:
     if (out / "config.json").is_file():
         return out
     import sentencepiece as spm
-    import torch
-    from transformers import M2M100Config, M2M100ForConditionalGeneration, M2M100Tokenizer
+    from transformers import M2M100Tokenizer
 
     out.mkdir(parents=True, exist_ok=True)
     sp = spm.SentencePieceProcessor(model_file=str(spm_model))
@@ -92,13 +97,7 @@ def build_m2m100(out: Path, spm_model: Path) -> Path:
     shutil.copy(spm_model, out / "sentencepiece.bpe.model")
     tokenizer = M2M100Tokenizer(str(out / "vocab.json"), str(out / "sentencepiece.bpe.model"), src_lang="en")
     # as in facebook/m2m100_418M: the pieces, then the language codes, then 8 "madeup words"
-    config = M2M100Config(vocab_size=max(tokenizer.lang_token_to_id.values()) + 1 + tokenizer.num_madeup_words, pad_token_id=1, bos_token_id=0, eos_token_id=2,
-                          decoder_start_token_id=2, scale_embedding=True, **TINY)
-    torch.manual_seed(0)
-    model = M2M100ForConditionalGeneration(config).eval()
-    model.save_pretrained(out)
-    tokenizer.save_pretrained(out)
-    return out
+    return save_m2m100(out, tokenizer, max(tokenizer.lang_token_to_id.values()) + 1 + tokenizer.num_madeup_words)
 
 
 def build_marian(out: Path, spm_model: Path) -> Path:
