@@ -28,6 +28,7 @@ from pathlib import Path
 from benchmarks import report as rpt
 from benchmarks.signature import signature as base_signature
 from newsbrief.article import Article
+from newsbrief.facts import unsupported
 from newsbrief.metrics import rouge_corpus
 from newsbrief.summarization.extractive import (
     DEFAULT_CONFIG,
@@ -129,7 +130,8 @@ def evaluate(sets: dict[str, list[dict]], ks: dict[str, int], fns: dict, repeats
         for mname, fn in fns.items():
             preds, secs = run_method(fn, rows, ks[set_name], repeats)
             entry = {"set": set_name, "n": len(rows), "k": ks[set_name], "method": mname,
-                     "stemmed": stem, "ms_per_article": round(1000 * secs, 3)}
+                     "stemmed": stem, "ms_per_article": round(1000 * secs, 3),
+                     "faithful_pct": faithful_pct([" ".join(p) for p in preds], rows)}
             for split, idx in halves(len(rows)).items():
                 if not idx:
                     continue
@@ -139,15 +141,38 @@ def evaluate(sets: dict[str, list[dict]], ks: dict[str, int], fns: dict, repeats
     return results
 
 
+def source_text(row: dict) -> str:
+    """The article as the summarizer saw it (sentences normalized, as predictions are)."""
+    article = row.get("article")
+    return " ".join(s.normalized for s in article.sentences) if article is not None else row["text"]
+
+
+def faithful_pct(summaries: list[str], rows: list[dict]) -> float:
+    """Share of summaries whose every number and name is found in their article (newsbrief.facts),
+    the check brief() reports as its faithfulness."""
+    ok = sum(unsupported(summary, source_text(row)).ok for summary, row in zip(summaries, rows))
+    return round(100 * ok / max(len(rows), 1), 1)
+
+
 def markdown(results: list[dict]) -> str:
-    lines = ["| set (k) | method | held-out R1 / R2 / RLsum | tune R1 / R2 / RLsum | full R1 / R2 / RLsum | ms/article |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| set (k) | method | held-out R1 / R2 / RLsum | tune R1 / R2 / RLsum | full R1 / R2 / RLsum | faithful % "
+             "| ms/article |",
+             "|---|---|---|---|---|---:|---:|"]
     for e in results:
         def cell(split):
             s = e.get(split)
             return f"{s['rouge1']:.2f} / {s['rouge2']:.2f} / {s['rougeLsum']:.2f}" if s else "-"
         lines.append(f"| {e['set']} ({e['k']}, n={e['n']}) | {e['method']} | {cell('held-out')} | "
-                     f"{cell('tune')} | {cell('full')} | {e['ms_per_article']:.2f} |")
+                     f"{cell('tune')} | {cell('full')} | {e['faithful_pct']} | {e['ms_per_article']:.2f} |")
+    return "\n".join(lines)
+
+
+def reference_faithfulness(sets: dict[str, list[dict]]) -> str:
+    """The same check on the human reference summaries: how often they state a number or name
+    the article lacks (a check that never fires would pass every summary)."""
+    lines = ["| set | reference summaries faithful % |", "|---|---:|"]
+    for name, rows in sets.items():
+        lines.append(f"| {name} | {faithful_pct([row['summary'] for row in rows], rows)} |")
     return "\n".join(lines)
 
 
@@ -218,7 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     cmd = rpt.command("summarization", argv)
     page = rpt.page("Extractive summarization: ROUGE F1 x 100", signature, cmd,
                     markdown(results) + "\n\nSets are split by line: held-out = odd lines, tune = even lines "
-                    "(the only data the default weights were chosen on).")
+                    "(the only data the default weights were chosen on). Faithful %: summaries (full set) whose "
+                    "numbers and names are all found in the article.\n\n" + reference_faithfulness(sets))
     rpt.write(args.out.with_suffix(""), {"command": cmd, "signature": signature, "results": results}, page)
     print(f"\nwrote {args.out.with_suffix('')}.json, .md")
     return 0

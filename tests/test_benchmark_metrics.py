@@ -24,3 +24,11 @@ def test_identical_output_scores_100_and_empty_output_counts():
     assert score(["Polis menahan tiga lelaki."], ["Polis menahan tiga lelaki."])["chrf++"] == 100.0
     result = score(["", "Polis menahan tiga lelaki."], ["Ada.", "Polis menahan tiga lelaki."])
     assert result["empty_outputs"] == 1 and result["coverage"] == 0.5
+
+
+def test_summarization_faithful_share_counts_summaries_with_unsupported_numbers_or_names():
+    from benchmarks.summarization import faithful_pct
+
+    rows = [{"text": "Police in Phnom Penh detained 157 people on Monday."}] * 2
+    assert faithful_pct(["Police detained 157 people.", "Police detained 175 people."], rows) == 50.0
+    assert faithful_pct(["Police in Bangkok detained people."], rows[:1]) == 0.0
