@@ -445,3 +445,23 @@ def test_broken_model_folder_is_a_clear_error(tmp_path):
     (broken / "config.json").write_text('{"model_type": "m2m_100"}')
     with pytest.raises(ModelNotFoundError, match="could not load the model"):
         translate("Hello there.", to="km", src="en", model=str(broken), models=ModelCache())
+
+
+def test_a_model_with_a_registry_warning_warns_when_it_loads(tiny, tmp_path):
+    import json
+    import shutil
+    import warnings
+
+    from newsbrief.errors import ModelQualityWarning
+
+    folder = shutil.copytree(tiny["marian"], tmp_path / "weak")
+    (folder / "newsbrief.json").write_text(json.dumps({
+        "name": "weak", "family": "marian", "languages": ["en", "km", "ms"],
+        "codes": {"en": "eng", "km": "khm", "ms": "zsm"}, "warning": "experimental: chrF++ 12 on news"}))
+    models = ModelCache()
+    with pytest.warns(ModelQualityWarning, match="weak: experimental: chrF"):
+        load_backend(str(folder), models=models)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ModelQualityWarning)
+        load_backend(str(folder), models=models)  # already loaded: said once
+        load_backend(str(tiny["marian"]), models=models)  # no warning in its spec

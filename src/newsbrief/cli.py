@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import warnings
 from typing import Callable
 
 from . import __version__
@@ -167,6 +168,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings (a weak model, a library's advice) as one plain line on stderr."""
+    print(f"newsbrief: warning: {message}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -175,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=[logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)],
                         format="newsbrief: %(message)s")
+    warnings.showwarning = _show_warning
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         return run(args)

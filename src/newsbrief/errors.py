@@ -47,3 +47,7 @@ class MissingDependencyError(NewsbriefError, ImportError):
 
 class ModelNotFoundError(NewsbriefError, LookupError):
     exit_code = 3
+
+
+class ModelQualityWarning(UserWarning):
+    """A translation model with known, measured limits was loaded (the registry's `warning`)."""

@@ -85,6 +85,8 @@ class ModelSpec:
     target_prefix: bool | None = None
     # the directions a model translates ("en-ms", ...); empty: between any two of its languages
     directions: tuple[str, ...] = ()
+    # shown (a ModelQualityWarning) whenever the model is loaded: its measured limits, if serious
+    warning: str = ""
 
     def __post_init__(self) -> None:
         if self.family not in FAMILIES:

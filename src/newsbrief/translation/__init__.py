@@ -14,11 +14,12 @@ boundaries to fit the model; every sentence gets a translation.
 from __future__ import annotations
 
 import os
+import warnings
 from typing import Any, Mapping, Sequence
 
 from ..article import Article, as_article
 from ..cache import Cache, NullCache, open_cache
-from ..errors import ConfigError, ModelNotFoundError, UnsupportedLanguageError
+from ..errors import ConfigError, ModelNotFoundError, ModelQualityWarning, UnsupportedLanguageError
 from ..models import ModelCache, default_cache, default_model, resolve
 from .base import (
     AlignedSentence,
@@ -90,7 +91,14 @@ def load_backend(model: str | os.PathLike | None = None, *, src: str | None = No
         def load() -> Backend:
             from .hf_seq2seq import HFSeq2SeqBackend
             return HFSeq2SeqBackend(resolved, device=device, threads=threads)
-    return models.get(key, load)
+
+    def load_and_warn() -> Backend:
+        loaded = load()
+        if resolved.spec.warning:
+            warnings.warn(f"translation model {resolved.spec.name}: {resolved.spec.warning}", ModelQualityWarning,
+                          stacklevel=4)
+        return loaded
+    return models.get(key, load_and_warn)
 
 
 def get_translator(src: str, tgt: str, model: str | os.PathLike | None = None, *,
