@@ -44,8 +44,10 @@ def test_marian_map_has_one_rule_per_target_language(tiny):
     spec = resolve(str(tiny["marian"])).spec
     lines = vocab_map_lines(spec, load_tokenizer(tiny["marian"]), khmer_and_malay_samples())
     keys = [line.split("\t")[0] for line in lines]
-    assert keys == [">>khm<<", ">>zsm<<"]
-    khmer_rule, malay_rule = (set(line.split("\t")[1].split()) for line in lines)
+    assert keys[:2] == [">>khm<<", ">>zsm<<"] and len(set(keys)) == len(keys)
+    copy_rules = [line.split("\t") for line in lines[2:]]  # any source subword may be copied
+    assert copy_rules and all(key == candidates for key, candidates in copy_rules)
+    khmer_rule, malay_rule = (set(line.split("\t")[1].split()) for line in lines[:2])
     has_khmer = [t for t in khmer_rule if any("\u1780" <= c <= "\u17ff" for c in t)]
     assert len(has_khmer) > len(khmer_rule) / 2
     assert not any("\u1780" <= c <= "\u17ff" for t in malay_rule for c in t)
@@ -56,8 +58,9 @@ def test_nllb_map_serves_one_target_language(tiny):
     tokenizer = load_tokenizer(tiny["nllb"])
     with pytest.raises(ConfigError, match="exactly one target language"):
         vocab_map_lines(spec, tokenizer, khmer_and_malay_samples())
-    (line,) = vocab_map_lines(spec, tokenizer, {"km": khmer_and_malay_samples()["km"]})
-    assert line.startswith("\t")  # empty n-gram: always the candidates
+    lines = vocab_map_lines(spec, tokenizer, {"km": khmer_and_malay_samples()["km"]})
+    assert lines[0].startswith("\t")  # empty n-gram: always the candidates
+    assert not any(line.startswith("\t") for line in lines[1:])
 
 
 def test_shortlisted_model_decodes_only_target_language_subwords(tiny, tmp_path):
@@ -66,12 +69,13 @@ def test_shortlisted_model_decodes_only_target_language_subwords(tiny, tmp_path)
     assert (found.path / "vmap.txt").is_file()
     backend = load_backend(str(found.path), models=ModelCache())
     assert backend.use_vmap
-    khmer = language_subwords(backend.tokenizer, samples["km"]) | {"</s>", "<unk>"}
+    source = {token for tokens in backend._tokens(SENTENCES, "en", "km") for token in tokens}
+    allowed = language_subwords(backend.tokenizer, samples["km"]) | source | {"</s>", "<unk>"}
     free = raw_translate(backend, use_vmap=False)
     short = raw_translate(backend, use_vmap=True)
-    # the random model strays outside Khmer when free; the map keeps it inside
-    assert any(token not in khmer for hyp in free for token in hyp)
-    assert all(token in khmer for hyp in short for token in hyp)
+    # the random model strays outside Khmer (and the source) when free; the map keeps it inside
+    assert any(token not in allowed for hyp in free for token in hyp)
+    assert all(token in allowed for hyp in short for token in hyp)
 
 
 def test_a_map_that_covers_the_output_changes_nothing(tiny, tmp_path):

@@ -6,7 +6,8 @@ lines ``source n-gram<TAB>candidate target tokens``; an empty n-gram lists token
 always candidates), applied with ``translate_batch(use_vmap=True)``.
 
 A shortlist here is every subword the model's tokenizer produces on sample text of the target
-language. Marian models carry the target language in the source (``>>khm<<``), so one map holds
+language, plus a rule per vocabulary entry letting the decoder copy a source subword (names,
+numbers and codes are copied into any language, and sample text never has them all). Marian models carry the target language in the source (``>>khm<<``), so one map holds
 a rule per target language; NLLB/M2M100 put it in the target prefix, which a map cannot key
 on, so their map serves one target language and goes on an empty n-gram line.
 """
@@ -56,6 +57,11 @@ def vocab_map_lines(spec, tokenizer, samples: Mapping[str, Iterable[str]]) -> li
             raise ConfigError(f"the sample text for {lang!r} is empty")
         key = codes.token(lang) if codes.prefix else ""
         lines.append(f"{key}\t{' '.join(tokens)}")
+    # one rule per key: a later line would replace a language rule, so language tokens get none
+    skip = set(tokenizer.all_special_tokens) | {line.split("\t")[0] for line in lines}
+    vocabulary = sorted(tokenizer.get_vocab(), key=tokenizer.get_vocab().get)
+    lines += [f"{token}\t{token}" for token in vocabulary
+              if token not in skip and token and not any(c.isspace() for c in token)]
     return lines
 
 
