@@ -61,6 +61,23 @@ FAMILY_CODES: dict[str, dict[str, str]] = {
 _TRUE = {"1", "true", "yes", "on"}
 
 
+def checked_entry(spec_class, data: Mapping[str, Any], name: str | None, kind: str) -> dict[str, Any]:
+    """A registry entry as keyword arguments of spec_class: named, with no unknown field and
+    the fields every spec needs (name, family, languages)."""
+    known = set(spec_class.__dataclass_fields__)
+    data = dict(data)
+    if name is not None:
+        data.setdefault("name", name)
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ConfigError(f"{kind} {data.get('name')!r}: unknown field(s) {', '.join(unknown)}; "
+                          f"known: {', '.join(sorted(known))}")
+    for required in ("name", "family", "languages"):
+        if required not in data:
+            raise ConfigError(f"{kind} {data.get('name')!r}: missing field {required!r}")
+    return data
+
+
 @dataclass(frozen=True)
 class ModelSpec:
     """What newsbrief needs to know about a translation model."""
@@ -115,17 +132,7 @@ class ModelSpec:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], name: str | None = None) -> "ModelSpec":
-        known = set(cls.__dataclass_fields__)
-        data = dict(data)
-        if name is not None:
-            data.setdefault("name", name)
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ConfigError(f"model {data.get('name')!r}: unknown field(s) {', '.join(unknown)}; "
-                              f"known: {', '.join(sorted(known))}")
-        for required in ("name", "family", "languages"):
-            if required not in data:
-                raise ConfigError(f"model {data.get('name')!r}: missing field {required!r}")
+        data = checked_entry(cls, data, name, "model")
         if "codes" not in data and data["family"] in FAMILY_CODES:
             data["codes"] = {k: v for k, v in FAMILY_CODES[data["family"]].items() if k in data["languages"]}
         data.setdefault("codes", {})

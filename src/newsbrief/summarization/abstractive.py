@@ -105,17 +105,9 @@ class SummarizerSpec:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], name: str | None = None) -> "SummarizerSpec":
-        data = dict(data)
-        if name is not None:
-            data.setdefault("name", name)
-        unknown = sorted(set(data) - set(cls.__dataclass_fields__))
-        if unknown:
-            raise ConfigError(f"summarizer {data.get('name')!r}: unknown field(s) {', '.join(unknown)}; "
-                              f"known: {', '.join(sorted(cls.__dataclass_fields__))}")
-        for required in ("name", "family", "languages"):
-            if required not in data:
-                raise ConfigError(f"summarizer {data.get('name')!r}: missing field {required!r}")
-        return cls(**data)
+        from ..models import checked_entry
+
+        return cls(**checked_entry(cls, data, name, "summarizer"))
 
 
 def load_summarizer_registry(path: str | os.PathLike | None = None) -> dict[str, SummarizerSpec]:
