@@ -27,8 +27,6 @@ from newsbrief.models import ModelCache  # noqa: E402
 from newsbrief.summarization import abstractive as ab  # noqa: E402
 from newsbrief.summarization import summarize  # noqa: E402
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-SEED = SHARED_DATA / "articles" / "seed-camboja-cambodia-malaysia-scams.txt"
 SHORT = ("The ministry said on Monday that rice exports rose by ten percent this year.\n\n"
          "Officials expect demand from neighbouring countries to grow further next year.")
 CHAT_TEMPLATE = ("{% for m in messages %}<s>{{ m['role'] }}\n{{ m['content'] }}</s>\n{% endfor %}"
@@ -125,8 +123,8 @@ def no_installed_models(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture(scope="session")
-def seed_text() -> str:
-    return SEED.read_text("utf-8")
+def seed_text(seed_article) -> str:
+    return seed_article
 
 
 # --------------------------------------------------------------------------- seq2seq path

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 
 import pytest
 
+from conftest import SHARED_DATA
 from newsbrief.article import Article
 from newsbrief.errors import ConfigError
 from newsbrief.summarization import (
@@ -17,8 +17,6 @@ from newsbrief.summarization import (
     summarize_extractive,
 )
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-SEED = DATA / "articles" / "seed-camboja-cambodia-malaysia-scams.txt"
 
 NEWS = """Flood waters forced 3,000 families from their homes in Kelantan on Monday, officials said.
 
@@ -36,8 +34,8 @@ KHMER = ("ក្រសួងសុខាភិបាលបានប្រកា�
 
 
 @pytest.fixture(scope="module")
-def seed() -> Article:
-    return Article.from_text(SEED.read_text("utf-8"))
+def seed(seed_article) -> Article:
+    return Article.from_text(seed_article)
 
 
 def test_seed_article_skips_headline_captions_and_credits(seed):
@@ -138,7 +136,7 @@ def test_khmer_input():
 
 
 def test_khmer_sample_article():
-    row = json.loads((DATA / "summarization" / "km_monireach_sample.jsonl").read_text("utf-8").splitlines()[0])
+    row = json.loads((SHARED_DATA / "summarization" / "km_monireach_sample.jsonl").read_text("utf-8").splitlines()[0])
     art = Article.from_text(row["text"])
     out = summarize_extractive(art, sentences=3)
     assert len(out.indices) == 3

@@ -16,8 +16,8 @@ import random
 import shutil
 from pathlib import Path
 
-SHARED_DATA = Path(os.environ.get("NEWSBRIEF_SHARED_DATA",
-                                  Path(__file__).resolve().parents[1].parent / "shared" / "data"))
+from conftest import SHARED_DATA
+
 TINY = dict(d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
             decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64, max_position_embeddings=128,
             dropout=0.0, attention_dropout=0.0, activation_dropout=0.0)
