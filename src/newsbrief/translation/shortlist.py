@@ -59,8 +59,8 @@ def vocab_map_lines(spec, tokenizer, samples: Mapping[str, Iterable[str]]) -> li
         lines.append(f"{key}\t{' '.join(tokens)}")
     # one rule per key: a later line would replace a language rule, so language tokens get none
     skip = set(tokenizer.all_special_tokens) | {line.split("\t")[0] for line in lines}
-    vocabulary = sorted(tokenizer.get_vocab(), key=tokenizer.get_vocab().get)
-    lines += [f"{token}\t{token}" for token in vocabulary
+    vocabulary = tokenizer.get_vocab()
+    lines += [f"{token}\t{token}" for token in sorted(vocabulary, key=vocabulary.get)
               if token not in skip and token and not any(c.isspace() for c in token)]
     return lines
 
