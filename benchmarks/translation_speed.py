@@ -91,7 +91,7 @@ def worker(args: argparse.Namespace) -> dict:
     rng = random.Random(0)
     cfg = json.loads(Path(args.model, "config.json").read_text()) if args.backend == "hf" else {}
     vocab = cfg.get("vocab_size") or args.vocab
-    results = {"backend": args.backend, "runs": []}
+    results = {"backend": args.backend, "threads": args.threads, "workers": args.workers, "runs": []}
     start = time.perf_counter()
     if args.backend == "hf":
         import torch
@@ -104,8 +104,10 @@ def worker(args: argparse.Namespace) -> dict:
     else:
         import ctranslate2
 
-        translator = ctranslate2.Translator(args.model, device="cpu", compute_type="int8", inter_threads=1,
-                                            intra_threads=args.threads)
+        # `workers` replicas (sharing one copy of the weights) split each batch between them
+        translator = ctranslate2.Translator(args.model, device="cpu", compute_type="int8",
+                                            inter_threads=args.workers,
+                                            intra_threads=max(1, args.threads // args.workers))
         use_vmap = args.backend == "ct2-shortlist"
         results["dtype"] = "int8"
         results["versions"] = {"ctranslate2": ctranslate2.__version__}
@@ -133,7 +135,8 @@ def worker(args: argparse.Namespace) -> dict:
                 res = translator.translate_batch(tokens, target_prefix=prefix, beam_size=1,
                                                  max_decoding_length=args.output_tokens,
                                                  min_decoding_length=args.output_tokens,
-                                                 max_input_length=0, use_vmap=use_vmap)
+                                                 max_input_length=0, use_vmap=use_vmap,
+                                                 max_batch_size=-(-len(tokens) // args.workers))
                 return sum(len(r.hypotheses[0]) for r in res)
 
         for _ in range(args.warmup):
@@ -163,28 +166,37 @@ def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def setting(res: dict) -> str:
+    if res["backend"] == "hf":
+        return f"transformers fp32, {res['threads']} thread{'s' if res['threads'] > 1 else ''}"
+    engine = "CTranslate2 int8" + (" + shortlist" if res["backend"] == "ct2-shortlist" else "")
+    if res["workers"] > 1:
+        return f"{engine}, {res['workers']} workers x {max(1, res['threads'] // res['workers'])} thread"
+    return f"{engine}, {res['threads']} threads"
+
+
 def markdown(report: dict) -> str:
     sig = report["signature"]
     lines = [f"# Translation speed: transformers fp32 vs CTranslate2 int8 ({report['model']})", "",
              f"{sig['date']} · commit {sig['git_commit']} · {sig['cpu']} ({sig['cpu_count']} cores, load average "
              f"{sig['loadavg_1min_before_after'][0]} before / {sig['loadavg_1min_before_after'][1]} after) · "
-             f"{report['config']['threads']} threads · "
+             f"{report['config']['threads']} cores for every setting · "
              f"input {report['config']['input_tokens']} tokens, output fixed at {report['config']['output_tokens']} "
              f"tokens · median of {report['config']['repeats']} runs after {report['config']['warmup']} warm-up",
-             "", "| backend | batch | latency (s) | tokens/s | load (s) | peak RSS (MB) |",
-             "|---|---:|---:|---:|---:|---:|"]
+             "", "| setting | batch | latency (s) | tokens/s | vs transformers, 2 threads | vs transformers' best "
+             "| load (s) | peak RSS (MB) |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for res in report["backends"]:
         for run in res["runs"]:
-            lines.append(f"| {res['backend']} {res['dtype']} | {run['batch']} | {run['latency_s']} | "
-                         f"{run['tokens_per_s']} | {res['load_s']} | {res['peak_rss_mb']} |")
-    lines += ["", "| batch | CTranslate2 int8 vs transformers fp32 (tokens/s ratio) | "
-              f"CTranslate2 int8 + {report['config']['shortlist_size']}-token shortlist vs transformers fp32 |",
-              "|---:|---:|---:|"]
-    for batch, ratio in report["speedup"].items():
-        lines.append(f"| {batch} | {ratio}x | {report['speedup_shortlist'][batch]}x |")
+            batch = str(run["batch"])
+            lines.append(f"| {setting(res)} | {batch} | {run['latency_s']} | {run['tokens_per_s']} | "
+                         f"{res['speedup'][batch]}x | {res['speedup_best_hf'][batch]}x | {res['load_s']} | "
+                         f"{res['peak_rss_mb']} |")
     lines += ["", "Random weights with NLLB-200-distilled-600M's dimensions; output length forced, so the figures "
-              "measure compute, not translation quality. The shortlist is a seeded random sample of the vocabulary "
-              "standing in for one target language's subwords."]
+              "measure compute, not translation quality. The shortlist is a seeded random sample of "
+              f"{report['config']['shortlist_size']} vocabulary entries standing in for one target language's "
+              "subwords. \"transformers' best\" divides by the faster of transformers' 1- and 2-thread figures "
+              "at that batch size; workers are CTranslate2 replicas sharing one copy of the weights, each "
+              "taking a share of the batch."]
     return "\n".join(lines) + "\n"
 
 
@@ -203,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(RESULTS / "translation_speed"), help="output path without suffix")
     parser.add_argument("--worker", choices=("hf", "ct2", "ct2-shortlist"), dest="backend", help=argparse.SUPPRESS)
     parser.add_argument("--model", help=argparse.SUPPRESS)
+    parser.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--vocab", type=int, default=NLLB_VOCAB, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -217,24 +230,31 @@ def main(argv: list[str] | None = None) -> int:
         print(f"building the model in {folder} ...", file=sys.stderr)
         built = build(folder, dims, vocab, args.shortlist_size)
         backends = []
-        for backend in ("hf", "ct2", "ct2-shortlist"):
+        # (backend, threads, workers): the issue's comparison (2 threads each), transformers' own best
+        # thread count, and CTranslate2 replicas of one thread each splitting the batch
+        settings = [("hf", args.threads, 1), ("hf", 1, 1), ("ct2", args.threads, 1),
+                    ("ct2", args.threads, args.threads), ("ct2-shortlist", args.threads, 1),
+                    ("ct2-shortlist", args.threads, args.threads)]
+        for backend, threads, workers in dict.fromkeys(settings):
             cmd = [sys.executable, "-m", "benchmarks.translation_speed", "--worker", backend, "--model",
-                   built[backend], "--vocab", str(vocab), "--threads", str(args.threads),
+                   built[backend], "--vocab", str(vocab), "--threads", str(threads), "--workers", str(workers),
                    "--input-tokens", str(args.input_tokens), "--output-tokens", str(args.output_tokens),
                    "--warmup", str(args.warmup), "--repeats", str(args.repeats),
                    "--batch-sizes", *map(str, args.batch_sizes)]
-            env = dict(os.environ, OMP_NUM_THREADS=str(args.threads))
-            print(f"running {backend} ...", file=sys.stderr)
+            env = dict(os.environ, OMP_NUM_THREADS=str(threads))
+            print(f"running {backend}, {threads} threads, {workers} workers ...", file=sys.stderr)
             out = subprocess.run(cmd, cwd=HERE.parent, env=env, capture_output=True, text=True)
             if out.returncode != 0:
                 print(out.stderr, file=sys.stderr)
                 return out.returncode
             backends.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    hf, ct2, ct2_short = backends
-
-    def ratios(fast: dict) -> dict:
-        return {str(a["batch"]): round(b["tokens_per_s"] / a["tokens_per_s"], 2)
-                for a, b in zip(hf["runs"], fast["runs"])}
+    hf_runs = [res["runs"] for res in backends if res["backend"] == "hf"]
+    for res in backends:
+        res["speedup"] = {str(run["batch"]): round(run["tokens_per_s"] / base["tokens_per_s"], 2)
+                          for run, base in zip(res["runs"], hf_runs[0])}
+        res["speedup_best_hf"] = {str(run["batch"]): round(run["tokens_per_s"] / max(h[i]["tokens_per_s"]
+                                                                                   for h in hf_runs), 2)
+                                  for i, run in enumerate(res["runs"])}
 
     report = {
         "model": "random-weight NLLB-200-distilled-600M architecture" if not args.tiny else "tiny M2M100 (smoke)",
@@ -243,8 +263,6 @@ def main(argv: list[str] | None = None) -> int:
                                                   "warmup", "repeats", "shortlist_size")},
         "build": {k: v for k, v in built.items() if k.endswith("_s")},
         "backends": backends,
-        "speedup": ratios(ct2),
-        "speedup_shortlist": ratios(ct2_short),
         "signature": {"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                       "git_commit": git_commit(), "python": platform.python_version(), "cpu": cpu_model(),
                       "cpu_count": os.cpu_count(), "platform": platform.platform(),

@@ -369,6 +369,19 @@ def test_ctranslate2_backend(tiny_ct2, cache, family):
         load_backend(str(tiny_ct2[family]), backend="transformers", models=cache)
 
 
+def test_ctranslate2_workers_share_a_batch_and_give_the_same_translation(tiny_ct2, cache):
+    from newsbrief.translation.ct2 import cpu_split
+
+    assert cpu_split(1) == (1, 1) and cpu_split(2) == (2, 1) and cpu_split(8) == (4, 2)
+    article = Article.from_text(ARTICLE)
+    one = load_backend(str(tiny_ct2["nllb"]), threads=1, models=cache)
+    two = load_backend(str(tiny_ct2["nllb"]), threads=2, models=cache)
+    assert (one.workers, two.workers) == (1, 2)
+    texts = [s.text for s in article.sentences]
+    options = dict(beam_size=1, max_new_tokens=16, no_repeat_ngram_size=0, repetition_penalty=1.0)
+    assert two.generate(texts, "en", "ms", **options) == one.generate(texts, "en", "ms", **options)
+
+
 def test_ctranslate2_backend_picks_the_converted_copy_by_name(tiny, tmp_path):
     pytest.importorskip("ctranslate2", reason="the CTranslate2 backend needs the ct2 extra")
     from newsbrief.models import import_model
