@@ -50,6 +50,29 @@ def run_engine(backend, lines: list[str], src: str, tgt: str, batch_size: int) -
     return outputs, time.perf_counter() - start, produced
 
 
+def read_vocab_map(folder: Path) -> dict[str, set[str]]:
+    rules: dict[str, set[str]] = {}
+    for line in (folder / "vmap.txt").read_text(encoding="utf-8").splitlines():
+        key, _, targets = line.partition("\t")
+        rules.setdefault(key, set()).update(targets.split())
+    return rules
+
+
+def covered_by_shortlist(plain, vmap: dict[str, set[str]], lines: list[str], src: str, tgt: str) -> list[bool]:
+    """For each line, whether every token plain CTranslate2 decodes (greedy, unrestricted) is one the
+    shortlist allows for that source: the cases where restricting the vocabulary should change nothing."""
+    sources = plain.source_tokens(lines, src, tgt)
+    forced = plain.codes.forced_bos(tgt)
+    results = plain.translator.translate_batch(sources, target_prefix=[[forced] for _ in sources] if forced else None,
+                                               beam_size=1, max_decoding_length=129, max_input_length=0)
+    covered = []
+    for source, result in zip(sources, results):
+        allowed = set(vmap.get("", ())).union(*(vmap.get(token, ()) for token in source))
+        produced = [t for t in result.hypotheses[0] if t != forced and t not in plain.tokenizer.all_special_tokens]
+        covered.append(set(produced) <= allowed)
+    return covered
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", help="a transformers model (name or folder; default: the default model)")
@@ -79,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
                "ctranslate2 int8": load_backend(str(folders["plain"]), threads=args.threads, models=ModelCache()),
                "ctranslate2 int8 + shortlist": load_backend(str(folders["shortlist"]), threads=args.threads,
                                                             models=ModelCache())}
+    vmap = read_vocab_map(folders["shortlist"])
     ntrex = args.data / "eval" / "ntrex128"
     rows, results = [], []
     for src, tgt in NTREX_DIRECTIONS:
@@ -91,21 +115,26 @@ def main(argv: list[str] | None = None) -> int:
                             "seconds": round(seconds, 2), "tokens": produced,
                             "tokens_per_s": round(produced / seconds, 1)})
             print(f"{src}->{tgt} {name}: {produced / seconds:.1f} tokens/s", file=sys.stderr)
-        same = sum(a == b for a, b in zip(outputs["ctranslate2 int8"], outputs["ctranslate2 int8 + shortlist"]))
-        results[-1]["identical_to_plain_ct2"] = round(same / len(lines), 4)
+        pairs = list(zip(outputs["ctranslate2 int8"], outputs["ctranslate2 int8 + shortlist"]))
+        same = sum(a == b for a, b in pairs)
+        covered = covered_by_shortlist(engines["ctranslate2 int8"], vmap, lines, src, tgt)
+        same_covered = sum(a == b for (a, b), c in zip(pairs, covered) if c)
+        results[-1].update(identical_to_plain_ct2=round(same / len(lines), 4), covered=sum(covered),
+                           identical_where_covered=same_covered)
         base = {r["engine"]: r["tokens_per_s"] for r in results[-3:]}
         rows.append([f"{src}->{tgt}", *base.values(),
                      round(base["ctranslate2 int8"] / base["transformers fp32"], 2),
                      round(base["ctranslate2 int8 + shortlist"] / base["transformers fp32"], 2),
-                     f"{100 * same / len(lines):.1f}%"])
-    ratio = [statistics.median(r[i] for r in rows) for i in (4, 5)]
+                     f"{100 * same / len(lines):.1f}%", f"{same_covered}/{sum(covered)}"])
+    ratio = [round(statistics.median(r[i] for r in rows), 2) for i in (4, 5)]
     data = {"benchmark": NAME, "model": found.spec.name, "results": results,
             "median_speedup": {"ct2_int8": ratio[0], "ct2_int8_shortlist": ratio[1]},
             "signature": signature(config={"limit": args.limit, "batch_size": args.batch_size,
                                            "threads": args.threads, "decoding": "greedy, max 128 new tokens"})}
     table = rpt.markdown_table(
         ["direction", "transformers fp32 tok/s", "CT2 int8 tok/s", "CT2 int8 + shortlist tok/s",
-         "CT2 / HF", "CT2 + shortlist / HF", "shortlist output identical"], rows)
+         "CT2 / HF", "CT2 + shortlist / HF", "shortlist output identical",
+         "identical where the shortlist covers plain CT2's output"], rows)
     body = (f"{table}\n\nMedian over directions: CTranslate2 int8 {ratio[0]}x, with the shortlist {ratio[1]}x "
             f"transformers fp32 tokens/s. First {args.limit} NTREX-128 sentences per direction, greedy, batches of "
             f"{args.batch_size}, {args.threads} threads.\n")

@@ -20,10 +20,12 @@ from .hf_seq2seq import LanguageCodes, clean_output, load_tokenizer
 def cpu_split(threads: int | None) -> tuple[int, int]:
     """(workers, threads per worker) for `threads` CPU threads (default: the usable cores).
 
-    Measured on 2 cores (benchmarks/results/translation_speed.md, NLLB-600M dims): two
-    one-thread workers, each decoding half of a batch, are 1.3x (one sentence) to 1.8x (16
-    sentences) faster than one worker using both threads, whose small per-token matrix products
-    spend much of their time synchronising threads. Workers share one copy of the weights."""
+    Articles are translated in batches, so throughput wins: workers (CTranslate2 replicas sharing
+    one copy of the weights) each decode a share of a batch with one thread, instead of one
+    worker spreading every small matrix product over all threads. Measured on 2 cores with
+    NLLB-600M dimensions (benchmarks/results/translation_speed.md), two one-thread workers vs one
+    two-thread worker: batch of 16 1.15x (1.54x with a shortlist); one sentence 0.75x (1.27x
+    with a shortlist), since a lone sentence then runs on one thread."""
     if not threads:
         threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     workers = min(threads, 4)
@@ -64,17 +66,17 @@ class CT2Backend:
         shortlist = ", shortlist" if self.use_vmap else ""
         return f"CT2Backend({self.model_id!r}, {self.path}, {self.compute_type}{shortlist})"
 
-    def _tokens(self, texts: Sequence[str], src: str, tgt: str) -> list[list[str]]:
+    def source_tokens(self, texts: Sequence[str], src: str, tgt: str) -> list[list[str]]:
         with self._lock:
             encoded = self.tokenizer(self.codes.source_texts(texts, src, tgt))["input_ids"]
         return [self.tokenizer.convert_ids_to_tokens(ids) for ids in encoded]
 
     def count_tokens(self, texts: Sequence[str], src: str, tgt: str) -> list[int]:
-        return [len(tokens) for tokens in self._tokens(texts, src, tgt)]
+        return [len(tokens) for tokens in self.source_tokens(texts, src, tgt)]
 
     def generate(self, texts: Sequence[str], src: str, tgt: str, *, beam_size: int, max_new_tokens: int,
                  no_repeat_ngram_size: int, repetition_penalty: float) -> list[tuple[str, int]]:
-        source = self._tokens(texts, src, tgt)
+        source = self.source_tokens(texts, src, tgt)
         forced = self.codes.forced_bos(tgt)
         prefix = [[forced] for _ in source] if forced else None
         max_len = max_new_tokens + (1 if forced else 0)
