@@ -82,6 +82,7 @@ def translation_speed_extras(argv: list[str], command: str | None = None) -> Pat
     """translation_speed.png (tokens/s per engine and batch size) from the JSON, and the command
     noted in its .md."""
     from benchmarks.plots import bar_chart
+    from benchmarks.translation_speed import setting
 
     out = _option(argv, "--out", rpt.RESULTS / "translation_speed").with_suffix("")
     data = json.loads(out.with_suffix(".json").read_text("utf-8"))
@@ -91,7 +92,7 @@ def translation_speed_extras(argv: list[str], command: str | None = None) -> Pat
         paragraphs.insert(2, f"Produced by: `{command or rpt.command('translation-speed', argv)}`")
         md.write_text("\n\n".join(paragraphs), encoding="utf-8")
     batches = [run["batch"] for run in data["backends"][0]["runs"]]
-    series = {f"{b['backend']} {b['dtype']}": [next((r["tokens_per_s"] for r in b["runs"] if r["batch"] == n), None)
+    series = {setting(b): [next((r["tokens_per_s"] for r in b["runs"] if r["batch"] == n), None)
                                                for n in batches] for b in data["backends"]}
     return bar_chart(out.with_suffix(".png"), [f"batch {n}" for n in batches], series, "output tokens / s",
                      f"Translation speed on CPU ({data['config']['threads']} threads): {data['model']}")
