@@ -66,11 +66,13 @@ def score(hypotheses: list[str], references: list[str]) -> dict:
             "empty_outputs": empty, "coverage": round(1 - empty / max(len(hypotheses), 1), 4)}
 
 
-def translate_lines(lines: list[str], src: str, tgt: str, model: str | None) -> tuple[list[str], str]:
+def translate_lines(lines: list[str], src: str, tgt: str, model: str | None,
+                    beam_size: int = 1) -> tuple[list[str], str]:
     """The model's translations, and the model that ran (model=None: the configured default)."""
     import newsbrief as nb
 
-    result = nb.translate(nb.Article.from_sentences(lines), to=tgt, src=src, model=model, cache=None)
+    result = nb.translate(nb.Article.from_sentences(lines), to=tgt, src=src, model=model, cache=None,
+                          beam_size=beam_size)
     return [pair.target for pair in result.sentences], str(result.model)
 
 
@@ -95,7 +97,8 @@ def run_system(system: str, sources: list[str], references: list[str], src: str,
             hypotheses = dictionary_lines(sources, src, tgt, args.parallel, args.dictionary_cache)
         else:
             name = system.removeprefix("model:")
-            hypotheses, row["model"] = translate_lines(sources, src, tgt, None if name == "default" else name)
+            hypotheses, row["model"] = translate_lines(sources, src, tgt, None if name == "default" else name,
+                                                        args.beam_size)
     except NewsbriefError as exc:  # no model configured, a missing package: recorded, not faked
         return {**row, "error": f"{type(exc).__name__}: {exc}"}
     seconds = time.perf_counter() - start
@@ -142,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", action="append", default=[], choices=("copy", "dictionary"),
                         help="score a baseline (repeatable)")
     parser.add_argument("--limit", type=int, default=None, help="first N lines only")
+    parser.add_argument("--beam-size", type=int, default=1, help="beam size for the models (default 1: greedy, "
+                        "newsbrief's default)")
     parser.add_argument("--data", type=Path, default=DATA, help="the shared data folder (NTREX-128, parallel/)")
     parser.add_argument("--parallel", type=Path, default=None,
                         help="folder with en-km.tsv and en-ms.tsv for the dictionary (default: DATA/parallel)")
@@ -178,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     title = "Translation quality" + (" on NTREX-128" if ntrex else f" on {args.src.name}")
     report = {"benchmark": "translation quality", "command": cmd,
               "signature": signature(("newsbrief", "sacrebleu"), set="NTREX-128" if ntrex else str(args.src),
-                                     limit=args.limit),
+                                     limit=args.limit, beam_size=args.beam_size),
               "results": results}
     page = rpt.page(title, report["signature"], cmd, markdown(results, systems))
     print(page)
