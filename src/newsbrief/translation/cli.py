@@ -189,7 +189,9 @@ def add_commands(commands: "argparse._SubParsersAction") -> None:
     tr.add_argument("--keep", action="append", metavar="TERM", help="a term to leave untranslated (repeatable)")
     tr.add_argument("--beam-size", type=int, help="beam size (default 1: greedy)")
     tr.add_argument("--batch-size", type=int, help="sentences per batch (default 16)")
-    tr.add_argument("--threads", type=int, help="CPU threads for the model")
+    tr.add_argument("--threads", type=int,
+                    help="CPU threads for the model (default: all usable cores; CTranslate2 runs them as "
+                         "up to 4 workers that share each batch)")
     tr.add_argument("--allow-download", action="store_true",
                     help="fetch a missing model from the Hugging Face hub")
     tr.set_defaults(run=cmd_translate)
