@@ -64,7 +64,8 @@ def covered_by_shortlist(plain, vmap: dict[str, set[str]], lines: list[str], src
     sources = plain.source_tokens(lines, src, tgt)
     forced = plain.codes.forced_bos(tgt)
     results = plain.translator.translate_batch(sources, target_prefix=[[forced] for _ in sources] if forced else None,
-                                               beam_size=1, max_decoding_length=129, max_input_length=0)
+                                               beam_size=1, max_decoding_length=128 + (1 if forced else 0),
+                                               max_input_length=0)  # as run_engine's generate()
     covered = []
     for source, result in zip(sources, results):
         allowed = set(vmap.get("", ())).union(*(vmap.get(token, ()) for token in source))

@@ -79,9 +79,9 @@ def test_translation_speed_post_step_draws_the_png_and_notes_the_command(tmp_pat
     runs = [{"batch": 1, "tokens_per_s": 10.0}, {"batch": 16, "tokens_per_s": 60.0}]
     (tmp_path / "ts.json").write_text(json.dumps({
         "model": "tiny", "config": {"threads": 2},
-        "backends": [{"backend": "hf", "dtype": "float32", "runs": runs},
-                     {"backend": "ct2", "dtype": "int8", "runs": [{**r, "tokens_per_s": 2 * r["tokens_per_s"]}
-                                                                   for r in runs]}]}), encoding="utf-8")
+        "backends": [{"backend": "hf", "dtype": "float32", "threads": 2, "workers": 1, "runs": runs},
+                     {"backend": "ct2", "dtype": "int8", "threads": 2, "workers": 2,
+                      "runs": [{**r, "tokens_per_s": 2 * r["tokens_per_s"]} for r in runs]}]}), encoding="utf-8")
     (tmp_path / "ts.md").write_text("# Speed\n\n2026-01-01 · commit abc\n\n| a |\n|---|\n", encoding="utf-8")
     translation_speed_extras(["--tiny", "--out", str(tmp_path / "ts")])
     produced = f"Produced by: `python -m benchmarks translation-speed --tiny --out {tmp_path / 'ts'}`"
@@ -89,3 +89,7 @@ def test_translation_speed_post_step_draws_the_png_and_notes_the_command(tmp_pat
     assert paragraphs[:3] == ["# Speed", "2026-01-01 · commit abc", produced]  # after title and signature
     if importlib.util.find_spec("matplotlib"):
         assert (tmp_path / "ts.png").read_bytes()[:4] == b"\x89PNG"
+    from benchmarks.translation_speed import setting
+
+    assert [setting(b) for b in json.loads((tmp_path / "ts.json").read_text("utf-8"))["backends"]] == [
+        "transformers fp32, 2 threads", "CTranslate2 int8, 2 workers x 1 thread"]

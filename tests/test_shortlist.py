@@ -35,7 +35,7 @@ def khmer_and_malay_samples() -> dict[str, list[str]]:
 
 
 def raw_translate(backend, use_vmap: bool, tgt: str = "km") -> list[list[str]]:
-    tokens = backend._tokens(SENTENCES, "en", tgt)
+    tokens = backend.source_tokens(SENTENCES, "en", tgt)
     results = backend.translator.translate_batch(tokens, beam_size=1, max_decoding_length=12, use_vmap=use_vmap)
     return [r.hypotheses[0] for r in results]
 
@@ -69,7 +69,7 @@ def test_shortlisted_model_decodes_only_target_language_subwords(tiny, tmp_path)
     assert (found.path / "vmap.txt").is_file()
     backend = load_backend(str(found.path), models=ModelCache())
     assert backend.use_vmap
-    source = {token for tokens in backend._tokens(SENTENCES, "en", "km") for token in tokens}
+    source = {token for tokens in backend.source_tokens(SENTENCES, "en", "km") for token in tokens}
     allowed = language_subwords(backend.tokenizer, samples["km"]) | source | {"</s>", "<unk>"}
     free = raw_translate(backend, use_vmap=False)
     short = raw_translate(backend, use_vmap=True)
