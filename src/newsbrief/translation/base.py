@@ -187,22 +187,16 @@ class SentenceTranslator:
                 if reason:
                     suspicious.append((k, reason))
 
-        # 3. coverage guard: retry suspicious segments alone, more carefully
+        # 3. coverage guard: retry suspicious segments with a wider beam, longer output and
+        # stronger repetition limits; batched (in length order) as they are independent
+        retried = self._retry([k for k, _ in sorted(suspicious)], segments, lengths, src, tgt) if cfg.retry else {}
         for k, reason in sorted(suspicious):
             text = outputs[k]
-            if cfg.retry:
-                max_new = cfg.max_new_tokens(lengths[k], self.backend.max_output_tokens)
-                retry_max = min(self.backend.max_output_tokens, max(max_new * 2, max_new + 16))
-                (retried, n_out), = self.backend.generate(
-                    [segments[k]], src, tgt, beam_size=cfg.retry_beam_size, max_new_tokens=retry_max,
-                    no_repeat_ngram_size=min(cfg.no_repeat_ngram_size or 3, 3),
-                    repetition_penalty=max(cfg.repetition_penalty, 1.2))
-                retried, looped = guards.collapse_repetitions(retried)
-                again = guards.suspicious(segments[k], retried, cut=n_out >= retry_max, looped=looped,
-                                          min_ratio=cfg.min_length_ratio, max_ratio=cfg.max_length_ratio)
+            if k in retried:
+                again_text, again = retried[k]
                 if guards.severity(again) <= guards.severity(reason):
-                    text = retried
-                notes.append(f"segment of sentence {owner[k] + 1}: {reason}; retried alone"
+                    text = again_text
+                notes.append(f"segment of sentence {owner[k] + 1}: {reason}; retried"
                              + (f", still {again}" if again else ""))
             if not text.strip():
                 text = segments[k]
@@ -215,6 +209,29 @@ class SentenceTranslator:
             joined[owner[k]].append(text.strip())
         return [" ".join(part for part in parts if part) or sentences[i] for i, parts in enumerate(joined)]
 
+
+    def _retry(self, keys: list[int], segments: list[str], lengths: list[int], src: str,
+               tgt: str) -> dict[int, tuple[str, str | None]]:
+        """segment index -> (new translation, why it is still suspicious or None)."""
+        cfg = self.config
+        limit = self.backend.max_output_tokens
+        out: dict[int, tuple[str, str | None]] = {}
+        order = sorted(keys, key=lambda k: (lengths[k], k))
+        for start in range(0, len(order), cfg.batch_size):
+            batch = order[start:start + cfg.batch_size]
+            own = {k: min(limit, max(cfg.max_new_tokens(lengths[k], limit) * 2,
+                                     cfg.max_new_tokens(lengths[k], limit) + 16)) for k in batch}
+            max_new = max(own.values())
+            generated = self.backend.generate(
+                [segments[k] for k in batch], src, tgt, beam_size=cfg.retry_beam_size,
+                max_new_tokens=max_new, no_repeat_ngram_size=min(cfg.no_repeat_ngram_size or 3, 3),
+                repetition_penalty=max(cfg.repetition_penalty, 1.2))
+            for k, (text, n_out) in zip(batch, generated):
+                text, looped = guards.collapse_repetitions(text)
+                out[k] = text, guards.suspicious(segments[k], text, cut=n_out >= max_new and n_out >= own[k],
+                                                 looped=looped,
+                                                 min_ratio=cfg.min_length_ratio, max_ratio=cfg.max_length_ratio)
+        return out
 
 class Chain:
     """Translate through a pivot language: Chain(first, second) runs src->pivot then pivot->tgt."""
