@@ -209,7 +209,6 @@ class SentenceTranslator:
             joined[owner[k]].append(text.strip())
         return [" ".join(part for part in parts if part) or sentences[i] for i, parts in enumerate(joined)]
 
-
     def _retry(self, keys: list[int], segments: list[str], lengths: list[int], src: str,
                tgt: str) -> dict[int, tuple[str, str | None]]:
         """segment index -> (new translation, why it is still suspicious or None)."""
@@ -219,19 +218,18 @@ class SentenceTranslator:
         order = sorted(keys, key=lambda k: (lengths[k], k))
         for start in range(0, len(order), cfg.batch_size):
             batch = order[start:start + cfg.batch_size]
-            own = {k: min(limit, max(cfg.max_new_tokens(lengths[k], limit) * 2,
-                                     cfg.max_new_tokens(lengths[k], limit) + 16)) for k in batch}
-            max_new = max(own.values())
+            first_try = max(cfg.max_new_tokens(lengths[k], limit) for k in batch)
+            max_new = min(limit, max(first_try * 2, first_try + 16))
             generated = self.backend.generate(
                 [segments[k] for k in batch], src, tgt, beam_size=cfg.retry_beam_size,
                 max_new_tokens=max_new, no_repeat_ngram_size=min(cfg.no_repeat_ngram_size or 3, 3),
                 repetition_penalty=max(cfg.repetition_penalty, 1.2))
             for k, (text, n_out) in zip(batch, generated):
                 text, looped = guards.collapse_repetitions(text)
-                out[k] = text, guards.suspicious(segments[k], text, cut=n_out >= max_new and n_out >= own[k],
-                                                 looped=looped,
+                out[k] = text, guards.suspicious(segments[k], text, cut=n_out >= max_new, looped=looped,
                                                  min_ratio=cfg.min_length_ratio, max_ratio=cfg.max_length_ratio)
         return out
+
 
 class Chain:
     """Translate through a pivot language: Chain(first, second) runs src->pivot then pivot->tgt."""
