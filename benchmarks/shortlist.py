@@ -38,13 +38,14 @@ def target_samples(parallel: Path, limit: int) -> dict[str, list[str]]:
     return samples
 
 
+GREEDY = {"beam_size": 1, "max_new_tokens": 128, "no_repeat_ngram_size": 0, "repetition_penalty": 1.0}
+
+
 def run_engine(backend, lines: list[str], src: str, tgt: str, batch_size: int) -> tuple[list[str], float, int]:
-    backend.generate(lines[:batch_size], src, tgt, beam_size=1, max_new_tokens=128, no_repeat_ngram_size=0,
-                     repetition_penalty=1.0)  # warm-up
+    backend.generate(lines[:batch_size], src, tgt, **GREEDY)  # warm-up
     outputs, produced, start = [], 0, time.perf_counter()
     for i in range(0, len(lines), batch_size):
-        for text, n_new in backend.generate(lines[i:i + batch_size], src, tgt, beam_size=1, max_new_tokens=128,
-                                            no_repeat_ngram_size=0, repetition_penalty=1.0):
+        for text, n_new in backend.generate(lines[i:i + batch_size], src, tgt, **GREEDY):
             outputs.append(text)
             produced += n_new
     return outputs, time.perf_counter() - start, produced
@@ -62,15 +63,11 @@ def covered_by_shortlist(plain, vmap: dict[str, set[str]], lines: list[str], src
     """For each line, whether every token plain CTranslate2 decodes (greedy, unrestricted) is one the
     shortlist allows for that source: the cases where restricting the vocabulary should change nothing."""
     sources = plain.source_tokens(lines, src, tgt)
-    forced = plain.codes.forced_bos(tgt)
-    results = plain.translator.translate_batch(sources, target_prefix=[[forced] for _ in sources] if forced else None,
-                                               beam_size=1, max_decoding_length=128 + (1 if forced else 0),
-                                               max_input_length=0)  # as run_engine's generate()
+    special = set(plain.tokenizer.all_special_tokens)
     covered = []
-    for source, result in zip(sources, results):
+    for source, produced in zip(sources, plain.decode(lines, src, tgt, **GREEDY)):
         allowed = set(vmap.get("", ())).union(*(vmap.get(token, ()) for token in source))
-        produced = [t for t in result.hypotheses[0] if t != forced and t not in plain.tokenizer.all_special_tokens]
-        covered.append(set(produced) <= allowed)
+        covered.append(set(produced) - special <= allowed)
     return covered
 
 

@@ -74,8 +74,9 @@ class CT2Backend:
     def count_tokens(self, texts: Sequence[str], src: str, tgt: str) -> list[int]:
         return [len(tokens) for tokens in self.source_tokens(texts, src, tgt)]
 
-    def generate(self, texts: Sequence[str], src: str, tgt: str, *, beam_size: int, max_new_tokens: int,
-                 no_repeat_ngram_size: int, repetition_penalty: float) -> list[tuple[str, int]]:
+    def decode(self, texts: Sequence[str], src: str, tgt: str, *, beam_size: int, max_new_tokens: int,
+               no_repeat_ngram_size: int, repetition_penalty: float) -> list[list[str]]:
+        """The target tokens CTranslate2 decodes for each text (without a forced language token)."""
         source = self.source_tokens(texts, src, tgt)
         forced = self.codes.forced_bos(tgt)
         prefix = [[forced] for _ in source] if forced else None
@@ -85,13 +86,16 @@ class CT2Backend:
             no_repeat_ngram_size=no_repeat_ngram_size, repetition_penalty=repetition_penalty,
             max_input_length=0, num_hypotheses=1, sampling_topk=1, use_vmap=self.use_vmap,
             max_batch_size=-(-len(source) // self.workers))  # one share of the batch per worker
+        hypotheses = [result.hypotheses[0] for result in results]
+        return [tokens[1:] if forced and tokens and tokens[0] == forced else tokens for tokens in hypotheses]
+
+    def generate(self, texts: Sequence[str], src: str, tgt: str, *, beam_size: int, max_new_tokens: int,
+                 no_repeat_ngram_size: int, repetition_penalty: float) -> list[tuple[str, int]]:
+        forced = 1 if self.codes.forced_bos(tgt) else 0  # the forced token counts as generated
         out = []
-        for result in results:
-            tokens = result.hypotheses[0]
-            if forced and tokens and tokens[0] == forced:
-                tokens = tokens[1:]
-            n_new = len(tokens) + (1 if forced else 0)
+        for tokens in self.decode(texts, src, tgt, beam_size=beam_size, max_new_tokens=max_new_tokens,
+                                  no_repeat_ngram_size=no_repeat_ngram_size, repetition_penalty=repetition_penalty):
             ids = self.tokenizer.convert_tokens_to_ids(tokens)
             text = self.tokenizer.decode(ids, skip_special_tokens=True, clean_up_tokenization_spaces=False)
-            out.append((clean_output(text), n_new))
+            out.append((clean_output(text), len(tokens) + forced))
         return out

@@ -7,9 +7,10 @@ always candidates), applied with ``translate_batch(use_vmap=True)``.
 
 A shortlist here is every subword the model's tokenizer produces on sample text of the target
 language, plus a rule per vocabulary entry letting the decoder copy a source subword (names,
-numbers and codes are copied into any language, and sample text never has them all). Marian models carry the target language in the source (``>>khm<<``), so one map holds
-a rule per target language; NLLB/M2M100 put it in the target prefix, which a map cannot key
-on, so their map serves one target language and goes on an empty n-gram line.
+numbers and codes are copied into any language, and sample text never has them all). Marian
+models carry the target language in the source (``>>khm<<``), so one map holds a rule per
+target language; NLLB/M2M100 put it in the target prefix, which a map cannot key on, so their
+map serves one target language and goes on an empty n-gram line.
 """
 
 from __future__ import annotations
