@@ -1,11 +1,12 @@
-"""ROUGE on hand-checked examples (the English ones also equal rouge-score 0.1.2's output
-with use_stemmer=True, checked when they were written; rouge-score is not needed here)."""
+"""ROUGE (rouge-score fed newsbrief's Khmer-aware tokenizer) on hand-checked examples,
+against rouge-score's own tokenizer on English, and pinned on the shared summarization sets."""
 
 from __future__ import annotations
 
 import pytest
 
 from newsbrief.metrics import (
+    Tokenizer,
     khmer_syllables,
     porter_stem,
     rouge,
@@ -107,3 +108,46 @@ def test_rouge_corpus_is_mean_of_pairs():
     assert out["rouge1"] == pytest.approx((5 / 6 + 0.8) / 2)
     with pytest.raises(ValueError):
         rouge_corpus(refs, preds[:1])
+
+
+def test_english_scores_equal_rouge_score_default_tokenizer():
+    from rouge_score import rouge_scorer
+
+    types = ["rouge1", "rouge2", "rougeL", "rougeLsum"]
+    pairs = [("Police arrested 185 people in 2023.\nThey rescued 495 victims.",
+              "In 2023 the police arrested 185 suspects.\nOfficers rescued 495 people, officials said."),
+             ("The generalization of relational databases", "relational generalizations were discussed"),
+             ("running dogs", "the dog runs")]
+    for stem in (False, True):
+        theirs = rouge_scorer.RougeScorer(types, use_stemmer=stem)
+        for ref, pred in pairs:
+            ours = rouge(ref, pred, stem=stem)
+            for kind, score in theirs.score(ref, pred).items():
+                assert ours[kind].fmeasure == pytest.approx(score.fmeasure), (kind, stem, ref)
+
+
+def test_tokenizer_object_is_what_rouge_score_is_fed():
+    assert Tokenizer(stem=True).tokenize("Running dogs") == ["run", "dog"]
+    assert Tokenizer().tokenize("ប្រទេសកម្ពុជា") == ["ប្រ", "ទេ", "ស", "ក", "ម្ពុ", "ជា"]
+
+
+# Lead-k on the shared sets, F1 x 100: computed with newsbrief's own re-implementation of
+# rouge-score + NLTK's Porter stemmer before it was replaced by rouge-score itself; the
+# library-backed scores must be the same to two decimals.
+PINNED = {
+    ("en_cnndm_frank", 3, 40): {"rouge1": 42.01, "rouge2": 18.34, "rougeL": 26.84, "rougeLsum": 37.74},
+    ("en_xsum_frank", 1, 40): {"rouge1": 16.16, "rouge2": 2.16, "rougeL": 12.85, "rougeLsum": 12.85},
+    ("ms_astroawani_mesolitica", 1, 15): {"rouge1": 38.33, "rouge2": 29.65, "rougeL": 36.0, "rougeLsum": 36.0},
+    ("km_monireach_sample", 3, 1): {"rouge1": 55.71, "rouge2": 26.16, "rougeL": 25.36, "rougeLsum": 32.86},
+}
+
+
+@pytest.mark.parametrize("name, k, n", list(PINNED))
+def test_scores_on_shared_sets_are_pinned(shared_data, name, k, n):
+    from benchmarks.summarization import load
+    from newsbrief.summarization.extractive import lead
+
+    rows = load(shared_data / "summarization" / f"{name}.jsonl")[:n]
+    preds = [lead(r["article"], k).sentences(r["article"]) for r in rows]
+    scores = rouge_corpus([r["summary"] for r in rows], preds, stem=name.startswith("en"))
+    assert {t: round(100 * v, 2) for t, v in scores.items()} == PINNED[(name, k, n)]
