@@ -7,13 +7,21 @@ stays fast.
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 import warnings
 from typing import Callable
 
 from . import __version__
-from .cliutil import FORMATS, add_cache_options, cache_option, print_json
+from .cliutil import (
+    FORMATS,
+    SafeStream,
+    add_cache_options,
+    cache_option,
+    configure_logging,
+    error_line,
+    print_json,
+    sanitize,
+)
 from .errors import NewsbriefError
 
 
@@ -87,7 +95,7 @@ def cmd_summarize(args: argparse.Namespace) -> int:
         except NewsbriefError as exc:
             if len(sources) == 1:
                 raise
-            print(f"newsbrief: error: {exc}", file=sys.stderr)
+            print(error_line(exc), file=sys.stderr)
             failures += 1
     results = brief_many(items, to=args.to, src=args.src, sentences=args.sentences, max_words=args.max_words,
                          method=args.method, model=args.model, translation_model=args.translation_model,
@@ -96,7 +104,7 @@ def cmd_summarize(args: argparse.Namespace) -> int:
     collected = []
     for article, result in zip(items, results):
         if isinstance(result, Failure):
-            print(f"newsbrief: error: {article.id}: {result.error}", file=sys.stderr)
+            print(error_line(f"{article.id}: {result.error}"), file=sys.stderr)
             failures += 1
             continue
         data = result.to_dict()
@@ -170,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     """Warnings (a weak model, a library's advice) as one plain line on stderr."""
-    print(f"newsbrief: warning: {message}", file=sys.stderr)
+    print(f"newsbrief: warning: {sanitize(str(message))}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -179,14 +187,16 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "run", None):
         parser.print_help()
         return 2
-    logging.basicConfig(level=[logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)],
-                        format="newsbrief: %(message)s")
+    configure_logging(args.verbose)
     warnings.showwarning = _show_warning
     run: Callable[[argparse.Namespace], int] = args.run
+    stdout = sys.stdout
+    if getattr(args, "format", "text") not in ("json", "jsonl"):
+        sys.stdout = SafeStream(stdout)  # text and Markdown: no terminal control from the article
     try:
         return run(args)
     except NewsbriefError as exc:
-        print(f"newsbrief: error: {exc}", file=sys.stderr)
+        print(error_line(exc), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("newsbrief: interrupted", file=sys.stderr)
@@ -194,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `newsbrief detect big.txt | head`
         sys.stderr.close()
         return 0
+    finally:
+        sys.stdout = stdout
 
 
 if __name__ == "__main__":
