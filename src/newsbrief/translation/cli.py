@@ -167,6 +167,47 @@ def cmd_models_convert(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_models_download(args: argparse.Namespace) -> int:
+    import sys
+
+    from ..models.download import describe_plan, download_model, plan_download
+
+    if args.quantization and args.to != "ct2":
+        raise ConfigError("--quantization goes with --to ct2")
+    if args.shortlist and args.to != "ct2":
+        raise ConfigError("--shortlist goes with --to ct2 (it restricts the CTranslate2 model's decoding)")
+    if args.dry_run:
+        plan = plan_download(args.name, revision=args.revision)
+        if args.format == "text":
+            print("\n".join(describe_plan(plan)))
+            print("(dry run: nothing was fetched)")
+        else:
+            _print_json(plan.to_dict(), args.format)
+        return 0
+    result = download_model(args.name, revision=args.revision, to=args.to,
+                            quantization=args.quantization or "int8",
+                            shortlist=read_shortlist_samples(args.shortlist or []) or None, force=args.force,
+                            progress=True if args.progress else None if sys.stderr.isatty() else False)
+    plan = result.plan
+    use = (f"use it with --model {result.converted_name or plan.name}" if plan.kind != "summarization" else
+           f"summarize --method abstractive uses it (or --model {plan.name})")
+    if args.format == "text":
+        if result.already_installed:
+            print(f"{plan.name} is installed already at {plan.commit[:12]} ({plan.hub_id}@{plan.revision}): {result.path}")
+        else:
+            resumed = f", {result.resumed_bytes} resumed" if result.resumed_bytes else ""
+            print(f"downloaded {plan.hub_id}@{plan.revision} (commit {plan.commit[:12]}, {len(plan.files)} files, "
+                  f"{plan.total_bytes} bytes: {result.fetched_bytes} fetched{resumed}; verified) into {result.path}")
+        if result.converted:
+            print(f"converted to CTranslate2 ({args.quantization or 'int8'}): {result.converted}")
+        print(f"({use})")
+    else:
+        _print_json({**plan.to_dict(), "path": str(result.path), "fetched_bytes": result.fetched_bytes,
+                     "resumed_bytes": result.resumed_bytes, "already_installed": result.already_installed,
+                     "converted": str(result.converted) if result.converted else None}, args.format)
+    return 0
+
+
 def add_commands(commands: "argparse._SubParsersAction") -> None:
     """Register `translate` and `models` on the main parser's subparsers."""
     tr = commands.add_parser(
@@ -196,7 +237,7 @@ def add_commands(commands: "argparse._SubParsersAction") -> None:
                     help="fetch a missing model from the Hugging Face hub")
     tr.set_defaults(run=cmd_translate)
 
-    models = commands.add_parser("models", help="list, inspect, import and convert translation models",
+    models = commands.add_parser("models", help="list, inspect, import, convert and download models",
                                  description="Translation models: those newsbrief knows and those installed.")
     sub = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
     ls = sub.add_parser("list", help="known and installed models")
@@ -226,3 +267,25 @@ def add_commands(commands: "argparse._SubParsersAction") -> None:
     conv.add_argument("--allow-download", action="store_true",
                       help="fetch the model from the Hugging Face hub if it is not found locally")
     conv.set_defaults(run=cmd_models_convert)
+
+    down = sub.add_parser(
+        "download", help="fetch a model from the Hugging Face hub into the user model folder",
+        description="Download a translation or summarization model (a name from `newsbrief models list`, or a "
+                    "Hugging Face id OWNER/NAME) with huggingface_hub into the user model folder "
+                    "(NEWSBRIEF_MODELS, else the per-user data folder): only config, tokenizer and weights "
+                    "(safetensors when there are any), each file checked against the hub's hashes, resumed "
+                    "where it stopped when run again after an interruption. HF_ENDPOINT and HF_TOKEN are "
+                    "honoured. Offline it says so (exit 3).")
+    down.add_argument("name", metavar="NAME|HF_ID")
+    down.add_argument("--revision", metavar="R", help="branch, tag or commit (default: main)")
+    down.add_argument("--to", choices=("ct2",), default=None, help="convert to CTranslate2 after downloading")
+    down.add_argument("--quantization", default=None,
+                      choices=("int8", "int8_float32", "int8_float16", "int16", "float16", "bfloat16", "float32"),
+                      help="with --to ct2 (default int8)")
+    down.add_argument("--shortlist", action="append", metavar="LANG=FILE",
+                      help="with --to ct2: restrict decoding to LANG's subwords (as in `models convert`)")
+    down.add_argument("--dry-run", action="store_true", help="print the files that would be fetched and their size")
+    down.add_argument("--force", action="store_true", help="replace a different model of the same name")
+    down.add_argument("--progress", action="store_true", help="progress bar on stderr even when it is not a terminal")
+    down.add_argument("--format", choices=FORMATS, default="text")
+    down.set_defaults(run=cmd_models_download)
