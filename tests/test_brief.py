@@ -58,7 +58,8 @@ def test_brief_of_the_seed_article_keeps_its_figures(seed_article):
             "models"} <= set(data)
     assert data["source_lang"] == data["target_lang"] == "en"
     figures = [f["text"] for f in data["key_figures"]]
-    assert {"157 cases", "185 people", "495 people"} <= set(figures)
+    assert {"157 cases recorded", "185 people arrested", "495 people rescued", "11 Malaysians sent back"} <= set(figures)
+    assert figures.index("185 people arrested") < figures.index("67-year")   # counts rank above durations
     assert data["faithfulness"]["faithful"] is True
     assert "Hun Manet" in data["entities"]
     assert data["models"]["summarize"].startswith("extractive")
@@ -88,7 +89,9 @@ def test_faithfulness_flags_invented_numbers_and_names():
 def test_key_figures_in_three_languages():
     texts = ["Polis menahan 12 orang dan merampas RM1.5 juta.", "ប៉ូលិសបានចាប់ ១៨៥ នាក់។",
              "It was a Tier 3 nation in 2023 with 5% growth."]
-    assert [f.text for f in key_figures(texts)] == ["12 orang", "1.5 juta", "១៨៥ នាក់", "5%"]
+    found = {f.text: f.kind for f in key_figures(texts)}
+    assert found == {"12 orang ditahan": "count", "RM1.5 juta": "money", "១៨៥ នាក់ ចាប់": "count", "5%": "percent",
+                     "2023": "year", "3": "label"}
 
 
 def test_unsupported_languages_are_refused():
@@ -153,7 +156,9 @@ def test_cli_summarize_reads_a_saved_html_page(run_cli, tmp_path, example_articl
 
 def test_khmer_dates_and_years_are_not_key_figures():
     sentence = "នៅថ្ងៃទី១៣ ខែតុលា ឆ្នាំ២០២៥ ព.ស. ២៥៦៩ ប៉ូលិសបានជួយសង្គ្រោះ ៤៩៥ នាក់ និង ១៣ ខែតុលា។"
-    assert [f.text for f in key_figures([sentence])] == ["៤៩៥ នាក់"]
+    figures = key_figures([sentence])
+    assert [f.text for f in figures if f.kind == "count"] == ["៤៩៥ នាក់ ជួយសង្គ្រោះ"]
+    assert {f.written: f.kind for f in figures if f.kind != "count"} == {"១៣": "date", "២០២៥": "year", "២៥៦៩": "year"}
 
 
 def test_the_main_job_never_touches_the_network(monkeypatch, example_article, tmp_path):

@@ -108,7 +108,9 @@ def _assemble(article: Article, summary: Summary, to: str, targets: list[str], t
     all_sentences = [s.normalized for s in article.sentences]
     models = {"detect": "newsbrief.lid", "summarize": summary.model or summary.method, "translate": translation_model}
     faithfulness = _faithfulness(brief_sentences, summary, all_sentences, check_names="km" not in (src, to))
-    return Brief(src, to, brief_sentences, tuple(key_figures(all_sentences)), tuple(entities(all_sentences)),
+    # every figure of the article, most salient first (text and Markdown show the top few)
+    figures = tuple(key_figures(article, lang=src))
+    return Brief(src, to, brief_sentences, figures, tuple(entities(all_sentences)),
                  faithfulness, models, tuple(summary.notes) + tuple(translation_notes), article.id)
 
 

@@ -57,6 +57,11 @@ def cmd_detect(args: argparse.Namespace) -> int:
     return 0
 
 
+# Text and Markdown show the most salient counts, sums and shares; JSON has every figure.
+SHOWN_FIGURES = 5
+SHOWN_KINDS = ("count", "money", "percent")
+
+
 def _brief_text(data: dict, source: str, markdown: bool) -> str:
     faith = data["faithfulness"]
     if faith["faithful"]:
@@ -68,7 +73,8 @@ def _brief_text(data: dict, source: str, markdown: bool) -> str:
             for p in faith["unsupported"])
     if faith["repaired"]:
         faith_line += f"; repaired sentences {', '.join(str(i + 1) for i in faith['repaired'])} from the source"
-    figures = "; ".join(f["text"] for f in data["key_figures"]) or "none found"
+    top = [f for f in data["key_figures"] if f["kind"] in SHOWN_KINDS][:SHOWN_FIGURES]
+    figures = "; ".join(f["text"] for f in top) or "none found"
     models = ", ".join(f"{k}={v}" for k, v in data["models"].items() if v)
     head = f"{source} ({data['source_lang']} -> {data['target_lang']})"
     if markdown:
