@@ -28,8 +28,8 @@ from pathlib import Path
 from benchmarks import report as rpt
 from benchmarks.signature import signature as base_signature
 from newsbrief.article import Article
-from newsbrief.facts import unsupported
-from newsbrief.metrics import rouge_corpus
+from newsbrief.facts import key_figures, unsupported
+from newsbrief.metrics import rouge, rouge_corpus
 from newsbrief.summarization.extractive import (
     DEFAULT_CONFIG,
     lead,
@@ -83,8 +83,51 @@ def run_method(fn, rows: list[dict], k: int, repeats: int = 1) -> tuple[list[lis
 
 
 def score(rows: list[dict], preds: list[list[str]], stem: bool) -> dict[str, float]:
+    """Mean F1 x 100 per type, and the standard error of the mean ROUGE-1 (``rouge1_se``)."""
     refs = [r["summary"] for r in rows]
-    return {k: 100 * v for k, v in rouge_corpus(refs, preds, stem=stem, types=TYPES).items()}
+    per = [rouge(ref, pred, stem, TYPES) for ref, pred in zip(refs, preds)]
+    out = {k: 100 * sum(p[k].fmeasure for p in per) / max(len(per), 1) for k in TYPES}
+    r1 = [100 * p["rouge1"].fmeasure for p in per]
+    n = len(r1)
+    mean = sum(r1) / n if n else 0.0
+    out["rouge1_se"] = (sum((x - mean) ** 2 for x in r1) / (n - 1) / n) ** 0.5 if n > 1 else float("nan")
+    return out
+
+
+class _Words:
+    """sumy's tokenizer interface over newsbrief's tokens (sentences come from newsbrief's segmenter)."""
+
+    def __init__(self, lang: str) -> None:
+        self.language = lang
+
+    def to_sentences(self, text: str) -> list[str]:
+        return [text]
+
+    def to_words(self, text: str) -> list[str]:
+        from newsbrief.metrics import tokenize
+        return tokenize(text)
+
+
+def textrank_method():
+    """TextRank (sumy) on newsbrief's sentences and tokens, so it runs for Khmer and Malay too
+    (sumy's own tokenizers need NLTK data and know no Khmer); no stemming, no stop words."""
+    try:
+        from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
+        from sumy.summarizers.text_rank import TextRankSummarizer
+    except ImportError:
+        sys.exit("the TextRank baseline needs sumy: pip install sumy (in the dev extra)")
+    from newsbrief.summarization.extractive import ExtractiveSummary
+
+    summarizer = TextRankSummarizer()
+    words = _Words("any")
+
+    def fn(article, k):
+        texts = [s.normalized for s in article.sentences]
+        doc = ObjectDocumentModel([Paragraph([Sentence(t, words) for t in texts])])
+        chosen = {str(x) for x in summarizer(doc, k)}
+        idx = [i for i, t in enumerate(texts) if t in chosen][:k]
+        return ExtractiveSummary(tuple(idx), (), "textrank")
+    return fn
 
 
 def halves(n: int) -> dict[str, list[int]]:
@@ -94,6 +137,7 @@ def halves(n: int) -> dict[str, list[int]]:
 def methods(embeddings: bool) -> dict[str, object]:
     out = {
         "lead-k": lambda a, k: lead(a, k),
+        "TextRank (sumy)": textrank_method(),
         "newsbrief": lambda a, k: summarize_extractive(a, k),
     }
     for name, cfg in VARIANTS.items():
@@ -131,7 +175,8 @@ def evaluate(sets: dict[str, list[dict]], ks: dict[str, int], fns: dict, repeats
             preds, secs = run_method(fn, rows, ks[set_name], repeats)
             entry = {"set": set_name, "n": len(rows), "k": ks[set_name], "method": mname,
                      "stemmed": stem, "ms_per_article": round(1000 * secs, 3),
-                     "faithful_pct": faithful_pct([" ".join(p) for p in preds], rows)}
+                     "faithful_pct": faithful_pct([" ".join(p) for p in preds], rows),
+                     "figure_coverage_pct": figure_coverage([" ".join(p) for p in preds], rows)}
             for split, idx in halves(len(rows)).items():
                 if not idx:
                     continue
@@ -139,6 +184,22 @@ def evaluate(sets: dict[str, list[dict]], ks: dict[str, int], fns: dict, repeats
                 entry[split] = {k: round(v, 2) for k, v in score(sub, [preds[i] for i in idx], stem).items()}
             results.append(entry)
     return results
+
+
+TOP_FIGURES = 3
+
+
+def figure_coverage(summaries: list[str], rows: list[dict]) -> float | None:
+    """Share (%) of each article's top key figures (its TOP_FIGURES most salient counts, sums
+    and shares) whose number, as written, the summary contains; over articles with any."""
+    hit = total = 0
+    for summary, row in zip(summaries, rows):
+        article = row["article"]
+        top = [f for f in key_figures(article, lang=row.get("lang")) if f.kind in ("count", "money", "percent")]
+        for f in top[:TOP_FIGURES]:
+            total += 1
+            hit += f.written in summary
+    return round(100 * hit / total, 1) if total else None
 
 
 def source_text(row: dict) -> str:
@@ -155,15 +216,33 @@ def faithful_pct(summaries: list[str], rows: list[dict]) -> float:
 
 
 def markdown(results: list[dict]) -> str:
-    lines = ["| set (k) | method | held-out R1 / R2 / RLsum | tune R1 / R2 / RLsum | full R1 / R2 / RLsum | faithful % "
-             "| ms/article |",
-             "|---|---|---|---|---|---:|---:|"]
+    lines = ["| set (k) | method | held-out R1 ± se / R2 / RLsum | tune R1 / R2 / RLsum | full R1 ± se / R2 / RLsum "
+             "| faithful % | top-3 figures in summary % | ms/article |",
+             "|---|---|---|---|---|---:|---:|---:|"]
     for e in results:
-        def cell(split):
+        def cell(split, se=True):
             s = e.get(split)
-            return f"{s['rouge1']:.2f} / {s['rouge2']:.2f} / {s['rougeLsum']:.2f}" if s else "-"
+            if not s:
+                return "-"
+            err = f" ± {s['rouge1_se']:.2f}" if se and s.get("rouge1_se") == s.get("rouge1_se") else ""
+            return f"{s['rouge1']:.2f}{err} / {s['rouge2']:.2f} / {s['rougeLsum']:.2f}"
+        cov = e.get("figure_coverage_pct")
         lines.append(f"| {e['set']} ({e['k']}, n={e['n']}) | {e['method']} | {cell('held-out')} | "
-                     f"{cell('tune')} | {cell('full')} | {e['faithful_pct']} | {e['ms_per_article']:.2f} |")
+                     f"{cell('tune', False)} | {cell('full')} | {e['faithful_pct']} | {'-' if cov is None else cov} | "
+                     f"{e['ms_per_article']:.2f} |")
+    return "\n".join(lines)
+
+
+def figure_markdown(scores: dict) -> str:
+    """Key-figure extraction on the hand-checked figures (tests/data/key_figures.jsonl)."""
+    lines = ["Key figures against the hand-checked set (a development set: the rules were written looking at it)",
+             "", "| lang | figures | precision % | recall % | counts | count precision % | count recall % |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for lang in ("en", "ms", "km", "all"):
+        s = scores.get(lang)
+        if s:
+            lines.append(f"| {lang} | {s['figures']} | {s['precision']} | {s['recall']} | {s['counts']} | "
+                         f"{s['count_precision']} | {s['count_recall']} |")
     return "\n".join(lines)
 
 
@@ -232,20 +311,27 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     results = evaluate(sets, ks, methods(args.embeddings), args.repeats)
     print(markdown(results))
+    from benchmarks.key_figures import GOLD, evaluate as evaluate_figures, load_gold
+    figures = evaluate_figures(load_gold(DATA.parent))["scores"]
+    print(figure_markdown(figures))
     signature = base_signature(config={
         "default": dataclasses.asdict(DEFAULT_CONFIG),
         "variants": {k: dataclasses.asdict(v) for k, v in VARIANTS.items()},
         "sentences": ks, "sets": [str(p) for p in paths], "timing_repeats": args.repeats,
-        "metric": "newsbrief.metrics F1 x100, rouge-score 0.1.2 compatible; Porter stemming for en; "
-                  "Khmer orthographic syllables",
+        "metric": "rouge-score (RougeScorer) with newsbrief.metrics.Tokenizer, F1 x100; Porter stemming for en; "
+                  "Khmer orthographic syllables; se = standard error of the mean per-article ROUGE-1",
+        "key_figures_gold": str(GOLD.relative_to(ROOT)),
         "split": "held-out = odd lines of each file, tune = even lines",
         "repair_glued_sentences": not args.no_repair})
     cmd = rpt.command("summarization", argv)
     page = rpt.page("Extractive summarization: ROUGE F1 x 100", signature, cmd,
                     markdown(results) + "\n\nSets are split by line: held-out = odd lines, tune = even lines "
                     "(the only data the default weights were chosen on). Faithful %: summaries (full set) whose "
-                    "numbers and names are all found in the article.\n\n" + reference_faithfulness(sets))
-    rpt.write(args.out.with_suffix(""), {"command": cmd, "signature": signature, "results": results}, page)
+                    "numbers and names are all found in the article. Top-3 figures: share of each article's three "
+                    "most salient counts/sums/shares (newsbrief.facts.key_figures) whose number the summary "
+                    "contains.\n\n" + reference_faithfulness(sets) + "\n\n" + figure_markdown(figures))
+    rpt.write(args.out.with_suffix(""), {"command": cmd, "signature": signature, "results": results,
+                                         "key_figures": figures}, page)
     print(f"\nwrote {args.out.with_suffix('')}.json, .md")
     return 0
 

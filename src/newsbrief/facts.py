@@ -564,7 +564,8 @@ def figures_of(sentence: str, index: int = 0, offset: int = 0, lang: str | None 
             pct = _PERCENT_AFTER.match(clean[m.end():])
             text = written + (pct.group() if pct else "")
         elif kind == "duration":
-            text = written + _DURATION_AFTER.match(clean[m.end():]).group()
+            unit = _DURATION_AFTER.match(clean[m.end():])  # None for a range's first end ("2 to 3 years")
+            text = written + (unit.group() if unit else "")
         elif kind == "count":
             text = f"{written} {counts}"
         else:
