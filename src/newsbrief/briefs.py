@@ -115,16 +115,50 @@ def _assemble(article: Article, summary: Summary, to: str, targets: list[str], t
 
 
 def brief_many(items: Any, to: str | None = None, *, progress: bool = False, errors: str = "raise",
-               batch_size: int = 16, src: str | None = None, cache: Any = True, **options: Any) -> Any:
+               batch_size: int = 16, src: str | None = None, cache: Any = True, engine: str = "local",
+               workers: int | None = None, address: str | None = None, **options: Any) -> Any:
     """brief() over many items (strings, Articles, any iterable, a pandas Series), in input
     order. Translation is batched across the articles of each batch. errors="collect"
-    puts a Failure where an item failed and goes on; a Series gives back a DataFrame."""
+    puts a Failure where an item failed and goes on; a Series gives back a DataFrame.
+
+    engine="ray" runs the batches on Ray Data actors (workers of them, default one per CPU;
+    address: a cluster, default the running Ray or a local one) with the same results:
+    see newsbrief.ray_engine; needs pip install 'newsbrief[ray]'."""
     from .cache import open_cache
     from .pipeline import brief_record, run_in_batches
+
+    if engine == "ray":
+        return _brief_many_ray(items, to, progress, errors, batch_size, src, cache, workers, address, options)
+    if engine != "local":
+        from .errors import ConfigError
+
+        raise ConfigError(f"engine must be 'local' or 'ray', not {engine!r}")
+    if workers is not None or address is not None:
+        from .errors import ConfigError
+
+        raise ConfigError("workers= and address= go with engine='ray'")
 
     cache = open_cache(cache)
     return run_in_batches(items, lambda chunk, offset: _brief_chunk(chunk, offset, to, src, cache, errors, options),
                           batch_size=batch_size, progress=progress, errors=errors, record=brief_record)
+
+
+def _brief_many_ray(items, to, progress, errors, batch_size, src, cache, workers, address, options) -> Any:
+    from .pipeline import _is_series, brief_record, run_in_batches
+    from .ray_engine import run_briefs
+
+    series = items if _is_series(items) else None
+    inputs = series.to_list() if series is not None else list(items)
+    # the local engine's argument checks, on no items
+    run_in_batches([], lambda chunk, offset: [], batch_size=batch_size, progress=False, errors=errors,
+                   record=brief_record)
+    results, _ = run_briefs(inputs, to=to, src=src, cache=cache, errors=errors, batch_size=batch_size,
+                            workers=workers, address=address, progress=progress, options=options)
+    if series is not None:
+        import pandas as pd
+
+        return pd.DataFrame([brief_record(r) for r in results], index=series.index)
+    return results
 
 
 _SUMMARY_OPTIONS = ("sentences", "max_words", "method", "model")

@@ -22,7 +22,7 @@ from .cliutil import (
     print_json,
     sanitize,
 )
-from .errors import NewsbriefError
+from .errors import ConfigError, NewsbriefError
 
 
 def _preview(text: str, width: int = 60) -> str:
@@ -103,10 +103,13 @@ def cmd_summarize(args: argparse.Namespace) -> int:
                 raise
             print(error_line(exc), file=sys.stderr)
             failures += 1
+    engine = {"engine": "ray", "workers": args.workers, "address": args.address} if args.engine == "ray" else {}
+    if not engine and (args.workers is not None or args.address is not None):
+        raise ConfigError("--workers and --address go with --engine ray")
     results = brief_many(items, to=args.to, src=args.src, sentences=args.sentences, max_words=args.max_words,
                          method=args.method, model=args.model, translation_model=args.translation_model,
                          cache=cache_option(args), progress=len(items) > 1 and sys.stderr.isatty(),
-                         errors="collect" if len(items) > 1 else "raise")
+                         errors="collect" if len(items) > 1 else "raise", **engine)
     collected = []
     for article, result in zip(items, results):
         if isinstance(result, Failure):
@@ -171,6 +174,14 @@ def build_parser() -> argparse.ArgumentParser:
     summarize.add_argument("--format", choices=(*FORMATS, "markdown"), default="text",
                            help="text (default), json, jsonl (one brief a line) or markdown")
     add_cache_options(summarize)
+    summarize.add_argument("--engine", choices=("local", "ray"), default="local",
+                           help="local (default): this process; ray: Ray Data workers that each load the models "
+                                "once (pip install 'newsbrief[ray]'); the same briefs, in input order")
+    summarize.add_argument("--address", default=None, metavar="ADDR",
+                           help="with --engine ray: the Ray cluster (auto, HOST:PORT or ray://HOST:10001; "
+                                "default: RAY_ADDRESS, else a local Ray on this machine)")
+    summarize.add_argument("--workers", type=int, default=None, metavar="N",
+                           help="with --engine ray: worker processes (default: one per CPU of the cluster)")
     summarize.set_defaults(run=cmd_summarize)
 
     from .translation.cli import add_commands as add_translation_commands
