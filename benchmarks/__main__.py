@@ -31,6 +31,8 @@ BENCHMARKS = {
     "cache": ("benchmarks.cache_speed", "cache_speed", "briefs from an empty vs a filled result cache; memory"),
     "brief": ("benchmarks.brief", "brief",
               "brief() of the seed article to en, km, ms: time, memory, the summary (or the error)"),
+    "ray": ("benchmarks.ray_scaling", "ray_scaling",
+            "brief_many: articles per minute on the local engine vs Ray Data with 1 and 2 workers; memory per worker"),
 }
 
 
