@@ -13,7 +13,9 @@ under .work/benchmarks/). With no system named: the two baselines on NTREX-128, 
 model on your files.
 
 Scores: chrF++ (sacrebleu, word n-grams up to 2), BLEU on a Khmer-aware tokenization, and
-sentence coverage (outputs that are empty). BLEU tokenization: sacrebleu's 13a splits on
+sentence coverage (outputs that are empty). Directions into Malay also report how newsbrief.detect
+reads the Malay outputs and the reference translations: the share of the sentences it calls Malay or
+Indonesian that it calls Malaysian Malay ("ms") rather than Indonesian ("id"). BLEU tokenization: sacrebleu's 13a splits on
 spaces, and Khmer has none between words, so a Khmer sentence is one or two "words" and BLEU
 is meaningless; its flores200 tokenizer downloads a model at run time. We split Khmer into
 orthographic syllables (newsbrief.metrics.khmer_syllables, the units the ROUGE metric uses)
@@ -66,6 +68,21 @@ def score(hypotheses: list[str], references: list[str]) -> dict:
             "empty_outputs": empty, "coverage": round(1 - empty / max(len(hypotheses), 1), 4)}
 
 
+def malay_variety(lines: list[str]) -> dict:
+    """How newsbrief.detect reads Malay output, sentence by sentence: counts of "ms", "id" and anything else
+    (empty lines skipped), and share = ms / (ms + id), the part of the Malay-or-Indonesian sentences that read as
+    Malaysian Malay rather than Indonesian (None when there are none)."""
+    import newsbrief as nb
+
+    counts = {"ms": 0, "id": 0, "other": 0}
+    for line in lines:
+        if line.strip():
+            lang = nb.detect(line).lang
+            counts[lang if lang in ("ms", "id") else "other"] += 1
+    both = counts["ms"] + counts["id"]
+    return {**counts, "share": round(counts["ms"] / both, 4) if both else None}
+
+
 def translate_lines(lines: list[str], src: str, tgt: str, model: str | None,
                     beam_size: int = 1) -> tuple[list[str], str]:
     """The model's translations, and the model that ran (model=None: the configured default)."""
@@ -102,6 +119,8 @@ def run_system(system: str, sources: list[str], references: list[str], src: str,
     except NewsbriefError as exc:  # no model configured, a missing package: recorded, not faked
         return {**row, "error": f"{type(exc).__name__}: {exc}"}
     seconds = time.perf_counter() - start
+    if tgt == "ms":
+        row["malay_variety"] = malay_variety(hypotheses)
     return {**row, **score(hypotheses, references), "seconds": round(seconds, 2),
             "sentences_per_s": round(len(sources) / seconds, 2) if system.startswith("model:") else None}
 
@@ -114,7 +133,14 @@ def read_pair(src: Path, ref: Path, limit: int | None) -> tuple[list[str], list[
     return sources, references
 
 
-def markdown(results: list[dict], systems: list[str]) -> str:
+def _ms_share(variety: dict | None) -> str | None:
+    if not variety or variety.get("share") is None:
+        return None
+    return f"{100 * variety['share']:.1f}% ({variety['ms']} ms, {variety['id']} id, {variety['other']} other)"
+
+
+def markdown(results: list[dict], systems: list[str], references: dict | None = None) -> str:
+    """references: direction -> malay_variety() of the reference translations (directions into ms)."""
     errors = any(r.get("error") for r in results)
     rows = [[r["direction"], r["system"] + (f" ({r['model']})" if r.get("model") else ""), r.get("chrf++"),
              r.get("bleu_khmer_aware"), r.get("coverage"), r.get("sentences")] + ([r.get("error")] if errors else [])
@@ -127,6 +153,15 @@ def markdown(results: list[dict], systems: list[str]) -> str:
         by = {(r["direction"], r["system"]): r.get("chrf++") for r in results}
         body = (rpt.markdown_table(["chrF++", *systems], [[d, *(by.get((d, s)) for s in systems)] for d in directions],
                                    numeric=[False] + [True] * len(systems)) + "\n\n" + body)
+    into_ms = [r for r in results if r["direction"].endswith("->ms") and r.get("malay_variety")]
+    if into_ms:
+        body += "\n\n" + rpt.markdown_table(
+            ["direction", "system", "Malay outputs read as ms (not id)"],
+            [[r["direction"], r["system"], _ms_share(r["malay_variety"]) or "n/a (no ms/id output)"] for r in into_ms]
+            + [[d, "reference translations", _ms_share(v)] for d, v in (references or {}).items()],
+            numeric=[False, False, False])
+        body += ("\n\nms (not id): of the output sentences newsbrief.detect calls Malay or Indonesian, the share it "
+                 "calls Malaysian Malay (ms); other: English, und, ...")
     return body + ("\n\nchrF++: sacrebleu corpus chrF with word n-grams up to 2 (chrF++). BLEU: on Khmer "
                    "orthographic syllables and 13a tokens elsewhere. copy: the source unchanged; dictionary: "
                    "word by word with a dictionary built from the training data (benchmarks/"
@@ -170,8 +205,11 @@ def main(argv: list[str] | None = None) -> int:
     else:
         tasks = [(args.src_lang, args.tgt_lang, args.src, args.ref)]
     results = []
+    reference_variety = {}
     for src, tgt, src_path, ref_path in tasks:
         sources, references = read_pair(src_path, ref_path, args.limit)
+        if tgt == "ms":
+            reference_variety[f"{src}->{tgt}"] = malay_variety(references)
         for system in systems:
             row = {**run_system(system, sources, references, src, tgt, args), "src": str(src_path),
                    "ref": str(ref_path)}
@@ -184,8 +222,8 @@ def main(argv: list[str] | None = None) -> int:
     report = {"benchmark": "translation quality", "command": cmd,
               "signature": signature(("newsbrief", "sacrebleu"), set="NTREX-128" if ntrex else str(args.src),
                                      limit=args.limit, beam_size=args.beam_size),
-              "results": results}
-    page = rpt.page(title, report["signature"], cmd, markdown(results, systems))
+              "results": results, "reference_malay_variety": reference_variety}
+    page = rpt.page(title, report["signature"], cmd, markdown(results, systems, reference_variety))
     print(page)
     if out:
         rpt.write(out, report, page)
