@@ -67,10 +67,19 @@ class Detection:
 _LID_DATA = Path(__file__).resolve().parent / "lid" / "data"  # the classifier's weights: part of the cache key
 
 
-def _identify(text: str, start: int, end: int) -> Detection:
+def _identify(text: str, start: int, end: int, seen: dict | None = None) -> Detection:
+    """identify() of text[start:end]; `seen` (span text -> result) spares asking twice about the same string
+    (a one-sentence text is its own paragraph and sentence)."""
     from .lid import identify
 
-    lang, confidence, script = identify(text[start:end])
+    span = text[start:end]
+    if seen is None:
+        result = identify(span)
+    else:
+        result = seen.get(span)
+        if result is None:
+            result = seen[span] = identify(span)
+    lang, confidence, script = result
     return Detection(lang, float(confidence), script, start, end)
 
 
@@ -84,10 +93,11 @@ def detect(text: "str | Article", per: Granularity = "document") -> Detection:
     if per not in ("document", "paragraph", "sentence"):
         raise ConfigError(f"per must be 'document', 'paragraph' or 'sentence', not {per!r}")
     article = as_article(text)
-    whole = _identify(article.text, 0, len(article.text))
-    paragraphs = tuple(_identify(article.text, p.start, p.end) for p in article.paragraphs)
+    seen: dict = {}
+    whole = _identify(article.text, 0, len(article.text), seen)
+    paragraphs = tuple(_identify(article.text, p.start, p.end, seen) for p in article.paragraphs)
     if per == "sentence":
-        parts = tuple(_identify(article.text, s.start, s.end) for s in article.sentences)
+        parts = tuple(_identify(article.text, s.start, s.end, seen) for s in article.sentences)
     elif per == "paragraph":
         parts = paragraphs
     else:

@@ -121,15 +121,32 @@ def _statistical(text: str, script: str) -> tuple[str, float]:
     return ("ms", conf * p_ms) if p_ms >= 0.5 else ("id", conf * (1.0 - p_ms))
 
 
-def _cld2(text: str, best_effort: bool = False) -> tuple[bool, list[tuple[str, float]]]:
-    """(reliable, [(code, percent), ...]) from pycld2; ms and id are merged into "msid"."""
+_last_cld2: list = [None, None]  # (text, best_effort) -> pycld2's answer, for the last call only
+
+
+def cld2_raw(text: str, best_effort: bool = False) -> tuple[bool, tuple] | None:
+    """pycld2.detect(text) as (reliable, details), None when pycld2 refuses the text. The last answer is kept:
+    the Latin-script check and the Malay-vs-Indonesian vote ask about the same text one after the other."""
+    key = (text, best_effort)
+    if _last_cld2[0] == key:
+        return _last_cld2[1]
     import pycld2
 
-    clean = _CONTROL.sub(" ", text)
     try:
-        reliable, _, details = pycld2.detect(clean, bestEffort=best_effort)
+        reliable, _, details = pycld2.detect(_CONTROL.sub(" ", text), bestEffort=best_effort)
+        result = (reliable, details)
     except pycld2.error:  # pragma: no cover - malformed input pycld2 refuses
+        result = None
+    _last_cld2[0], _last_cld2[1] = key, result
+    return result
+
+
+def _cld2(text: str, best_effort: bool = False) -> tuple[bool, list[tuple[str, float]]]:
+    """(reliable, [(code, percent), ...]) from pycld2; ms and id are merged into "msid"."""
+    got = cld2_raw(text, best_effort)
+    if got is None:  # pragma: no cover
         return False, []
+    reliable, details = got
     shares: dict[str, float] = {}
     for _, code, percent, _ in details:
         if code == "un" or not percent:

@@ -8,6 +8,10 @@ temperature in data/msid.json; this module only reads them. Pure Python: no nump
 score = bias + sum LLR(words) + char_scale * sum LLR(char n-grams)
         + cld2_weight * (pycld2 % Malay - % Indonesian) / 100 + langid_weight * (langid log P(ms) - log P(id))
 P(ms) = sigmoid(score / temperature)
+
+Speed: a word's features are the same every time, so its (word LLR, char n-gram LLR sum) is computed once and
+kept in a per-model memo (cleared when it reaches MEMO_SIZE words); pycld2's answer is shared with the
+Latin-script check in newsbrief.lid (newsbrief.lid.cld2_raw keeps the last one).
 """
 
 from __future__ import annotations
@@ -24,26 +28,41 @@ _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 NGRAM_MIN, NGRAM_MAX = 2, 5
 
 
+def words(text: str) -> list[str]:
+    """The words of a text, lowercased (features() and the model's sums are built word by word)."""
+    return _WORD.findall(text.lower())
+
+
+def word_features(word: str) -> list[str]:
+    """Features of one lowercased word: "w:<word>" and "c:<n-gram>" for character n-grams (n = 2..5) of every
+    space-padded part of it (parts: split at hyphens)."""
+    out = ["w:" + word]
+    for part in word.split("-"):
+        padded = f" {part} "
+        size = len(padded)
+        for n in range(NGRAM_MIN, NGRAM_MAX + 1):
+            for i in range(size - n + 1):
+                out.append("c:" + padded[i:i + n])
+    return out
+
+
 def features(text: str) -> list[str]:
-    """Features of one text: "w:<word>" for every word, "c:<n-gram>" for character n-grams
-    (n = 2..5) of every space-padded word part. Lowercased; digits and punctuation ignored."""
+    """Features of one text: word_features() of every word. Lowercased; digits and punctuation ignored."""
     out: list[str] = []
-    for word in _WORD.findall(text.lower()):
-        out.append("w:" + word)
-        for part in word.split("-"):
-            padded = f" {part} "
-            size = len(padded)
-            for n in range(NGRAM_MIN, NGRAM_MAX + 1):
-                for i in range(size - n + 1):
-                    out.append("c:" + padded[i:i + n])
+    for word in words(text):
+        out.extend(word_features(word))
     return out
 
 
 class MsIdModel:
     """score(text) > 0 leans Malay, < 0 Indonesian; prob_ms(text) in 0..1."""
 
+    # per-word (word sum, char sum) memo: news repeats its words, and a word's features are the same every time
+    MEMO_SIZE = 200_000
+
     def __init__(self, weights: dict[str, float], meta: dict):
         self.weights = weights
+        self._memo: dict[str, tuple[float, float]] = {}
         self.meta = meta
         self.word_scale = float(meta["word_scale"])
         self.char_scale = float(meta["char_scale"])
@@ -65,16 +84,26 @@ class MsIdModel:
 
     def nb_sums(self, text: str) -> tuple[float, float]:
         """(sum of word LLRs, sum of char n-gram LLRs) of the naive Bayes part."""
-        get = self.weights.get
+        memo = self._memo
         word_sum = char_sum = 0.0
-        for feat in features(text):
-            w = get(feat)
-            if w is not None:
-                if feat[0] == "w":
-                    word_sum += w
-                else:
-                    char_sum += w
+        for word in words(text):
+            got = memo.get(word)
+            if got is None:
+                got = self._word_sums(word)
+                if len(memo) >= self.MEMO_SIZE:
+                    memo.clear()
+                memo[word] = got
+            word_sum += got[0]
+            char_sum += got[1]
         return word_sum, char_sum
+
+    def _word_sums(self, word: str) -> tuple[float, float]:
+        get = self.weights.get
+        w_sum = get("w:" + word, 0.0)
+        c_sum = 0.0
+        for feat in word_features(word)[1:]:
+            c_sum += get(feat, 0.0)
+        return w_sum, c_sum
 
     def score(self, text: str) -> float:
         """Log-odds (before the temperature) that text is Malay rather than Indonesian."""
@@ -90,17 +119,14 @@ class MsIdModel:
         return _sigmoid(self.score(text) / self.temperature)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-
-
 def cld2_vote(text: str) -> float:
     """(percent pycld2 gives Malay - percent Indonesian) / 100, in -1..1; 0 when it sees neither."""
-    import pycld2
+    from . import cld2_raw
 
-    try:
-        _, _, details = pycld2.detect(_CONTROL.sub(" ", text))
-    except pycld2.error:  # pragma: no cover
+    got = cld2_raw(text)
+    if got is None:  # pragma: no cover
         return 0.0
+    details = got[1]
     vote = 0.0
     for _, code, percent, _ in details:
         if code == "ms":
