@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-import newsbrief.cache as cache_module
+import newsbrief.cache.keys as keys_module
+import newsbrief.cache.store as store_module
 from newsbrief.cache import (
     MISSING,
     Cache,
@@ -30,10 +31,10 @@ from newsbrief.cache import (
     open_cache,
     parse_size,
 )
-from newsbrief.cache_cli import add_commands
+from newsbrief.cache.cli import add_commands
 from newsbrief.errors import ConfigError, NewsbriefError
 
-SRC = str(Path(cache_module.__file__).resolve().parents[1])
+SRC = str(Path(store_module.__file__).resolve().parents[2])
 
 
 def _python(code: str, *args: str, **kwargs) -> subprocess.Popen:
@@ -81,7 +82,7 @@ def test_fingerprint_is_stable_and_changes_with_each_component(monkeypatch):
         _fp(text="The minister said on Tuesday."),
         _fp(text="The minister said on Monday. "),
     ]
-    monkeypatch.setattr(cache_module, "__version__", "999.0")
+    monkeypatch.setattr(keys_module, "__version__", "999.0")
     variants.append(_fp())
     assert len(set(variants)) == len(variants) and key not in variants
 
@@ -127,14 +128,14 @@ def test_model_files_hash_follows_content_not_location(tmp_path, monkeypatch):
 def test_model_files_hash_is_memoised_in_memory_and_in_the_cache(tmp_path, monkeypatch):
     folder = _model(tmp_path / "m")
     reads = []
-    real = cache_module._file_sha256
-    monkeypatch.setattr(cache_module, "_file_sha256", lambda p: reads.append(p) or real(p))
-    monkeypatch.setattr(cache_module, "_FILE_HASH_MEMO", {})
+    real = keys_module._file_sha256
+    monkeypatch.setattr(keys_module, "_file_sha256", lambda p: reads.append(p) or real(p))
+    monkeypatch.setattr(keys_module, "_FILE_HASH_MEMO", {})
     with Cache(tmp_path / "c") as cache:
         h = model_files_hash(folder, cache=cache)
         assert len(reads) == 3
         assert model_files_hash(folder, cache=cache) == h and len(reads) == 3
-        monkeypatch.setattr(cache_module, "_FILE_HASH_MEMO", {})  # as in a new process
+        monkeypatch.setattr(keys_module, "_FILE_HASH_MEMO", {})  # as in a new process
         assert model_files_hash(folder, cache=cache) == h and len(reads) == 3
         time.sleep(0.01)
         (folder / "config.json").write_text('{"d_model": 32}')  # new mtime, size, content
@@ -435,7 +436,7 @@ def _damage(db: Path, how: str) -> None:
 @pytest.mark.parametrize("how", ["garbage", "truncated", "zeroed pages"])
 @pytest.mark.parametrize("quick_check_limit", [32 << 20, 0], ids=["quick_check", "header-only"])
 def test_a_damaged_cache_is_set_aside_and_rebuilt(tmp_path, monkeypatch, caplog, how, quick_check_limit):
-    monkeypatch.setattr(cache_module, "QUICK_CHECK_MAX_BYTES", quick_check_limit)
+    monkeypatch.setattr(store_module, "QUICK_CHECK_MAX_BYTES", quick_check_limit)
     folder = tmp_path / "c"
     with Cache(folder) as cache:
         cache.put_many("s", {f"k{i}": "v" * 1000 + str(i) for i in range(300)})
@@ -579,7 +580,7 @@ def test_cli_in_a_subprocess_and_import_is_light(tmp_path):
     code = """
         import sys, argparse
         before = set(sys.modules)
-        from newsbrief.cache_cli import add_commands
+        from newsbrief.cache.cli import add_commands
         from newsbrief.cache import Cache
         parser = argparse.ArgumentParser(prog="newsbrief")
         add_commands(parser.add_subparsers())

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-import newsbrief.cache as cache_module
+import newsbrief.cache.keys as keys_module
 from newsbrief.cache import fingerprint, model_files_hash
 
 # The version is part of every key; pin it so that these digests outlive a version bump.
@@ -50,7 +50,7 @@ CASES = {
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_fingerprints_are_those_of_the_released_recipe(name, monkeypatch):
-    monkeypatch.setattr(cache_module, "__version__", PINNED_VERSION)
+    monkeypatch.setattr(keys_module, "__version__", PINNED_VERSION)
     args, expected = CASES[name]
     assert fingerprint(*args) == expected
 

@@ -187,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .translation.cli import add_commands as add_translation_commands
 
     add_translation_commands(commands)
-    from .cache_cli import add_commands as add_cache_commands
+    from .cache.cli import add_commands as add_cache_commands
 
     add_cache_commands(commands)
     return parser

@@ -1,17 +1,15 @@
 """The `cache` command (path | stats | clear); newsbrief.cli calls add_commands(subparsers).
 
-Only newsbrief.cache (standard library) is imported, so `newsbrief --help` stays light.
+Only the cache package (standard library) is imported, so `newsbrief --help` stays light.
 """
 
 from __future__ import annotations
 
 import argparse
 
-from .cliutil import print_json
+from ..cliutil import print_json
 
 FORMATS = ("text", "json")
-
-
 
 
 def _human(n: int) -> str:
@@ -24,19 +22,19 @@ def _human(n: int) -> str:
 
 
 def _open(args: argparse.Namespace):
-    from .cache import open_cache
+    from .resolve import open_cache
 
     return open_cache(args.cache if args.cache else True)
 
 
 def _disabled_note() -> str:
-    from .cache import ENV_PATH
+    from .base import ENV_PATH
 
     return f"the cache is disabled ({ENV_PATH}=off); unset {ENV_PATH} or pass --cache PATH"
 
 
 def cmd_cache_path(args: argparse.Namespace) -> int:
-    from .cache import Cache
+    from .store import Cache
 
     cache = _open(args)
     if not isinstance(cache, Cache):

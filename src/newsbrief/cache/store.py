@@ -1,43 +1,22 @@
-"""The persistent result cache: every expensive result stored under an honest fingerprint.
+"""Cache: the persistent result store, one SQLite file (standard library) in WAL mode.
 
-    from newsbrief.cache import fingerprint, model_files_hash, open_cache, MISSING
-
-    cache = open_cache()                       # env NEWSBRIEF_CACHE, else the per-user cache folder
-    key = fingerprint("translate", {"to": "km", "beam_size": 4}, "nllb-600M",
-                      model_files_hash(model_dir, cache=cache), sentence)
-    value = cache.get("translate", key)
-    if value is MISSING:
-        value = expensive(sentence)
-        cache.put("translate", key, value)
-
-Keys (``fingerprint``) cover the step name, its configuration, the model id and a hash of
-the model's files, the package version and a hash of the input text -- and never a path, so
-moving the cache or the model folder keeps every hit, while changing any of those misses.
-
-Storage is one SQLite file (standard library) in WAL mode: many processes may read and write
-at once; a process killed mid-write loses at most its open transaction; a file that is not a
-database, or is damaged or truncated, is moved aside to ``<name>.corrupt-<time>`` with a
-warning and a fresh cache is started -- the cache never crashes a run. The total size is
-bounded (``max_bytes``, default 1 GiB) by evicting the least recently used entries.
-
-Importing this module is cheap (standard library only; platformdirs is imported when the
-default folder is first needed) and creates nothing: the folder and file appear on the first
-write. ``open_cache(None)`` / ``open_cache(False)`` gives a NullCache with the same API that
-stores nothing.
+Many processes may read and write at once; a process killed mid-write loses at most its open
+transaction; a file that is not a database, or is damaged or truncated, is moved aside to
+``<name>.corrupt-<time>`` with a warning and a fresh cache is started -- the cache never
+crashes a run. The total size is bounded (``max_bytes``, default 1 GiB) by evicting the least
+recently used entries. Hits and misses per step are kept in the file (stats()), as are the
+file hashes model_files_hash memoises (table file_hashes). Nothing is created until the first
+write.
 """
 
 from __future__ import annotations
 
 import atexit
-import dataclasses
-import enum
-import hashlib
 import json
 import logging
 import os
 import random
 import sqlite3
-import stat as stat_module
 import sys
 import threading
 import time
@@ -47,25 +26,31 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .errors import ConfigError, NewsbriefError
+from .. import __version__
+from ..errors import ConfigError
+from .base import (
+    ENV_MAX_BYTES,
+    ENV_PATH,
+    MISSING,
+    CacheError,
+    CacheWarning,
+    _check_key,
+    _check_step,
+    _dump,
+    _items,
+    _stats_dict,
+    parse_size,
+)
 
-__all__ = [
-    "MISSING", "Cache", "NullCache", "CacheError", "CacheWarning", "open_cache", "fingerprint",
-    "model_files_hash", "default_cache_dir", "parse_size", "DEFAULT_MAX_BYTES", "DB_NAME",
-]
+__all__ = ["Cache", "DB_NAME", "DEFAULT_MAX_BYTES", "SCHEMA_VERSION"]
 
 log = logging.getLogger("newsbrief.cache")
 
 DB_NAME = "cache.sqlite3"
 DB_SUFFIXES = (".sqlite3", ".sqlite", ".db")
 DEFAULT_MAX_BYTES = 1 << 30
-ENV_PATH = "NEWSBRIEF_CACHE"
-ENV_MAX_BYTES = "NEWSBRIEF_CACHE_MAX_BYTES"
-_OFF = {"0", "off", "false", "no", "none", "disable", "disabled"}
 
 SCHEMA_VERSION = 1
-KEY_VERSION = 1  # bump when the fingerprint recipe changes
 ENTRY_OVERHEAD = 64  # bytes counted per entry on top of step + key + value (index, row header)
 EVICT_TO = 0.9  # once over max_bytes, evict least recently used entries down to this fraction
 BUSY_TIMEOUT_S = 15.0  # SQLite's own wait for a lock, per statement
@@ -82,262 +67,6 @@ _SQLITE_CORRUPT = 11
 _SQLITE_NOTADB = 26
 
 
-class CacheError(NewsbriefError):
-    """The cache folder cannot be created or written (permissions, a file in the way)."""
-
-    exit_code = 1
-
-
-class CacheWarning(UserWarning):
-    """A damaged cache file was set aside, or a write was skipped."""
-
-
-class _Missing:
-    """The one value get() returns for a miss (None can be a cached value)."""
-
-    _instance: "_Missing | None" = None
-
-    def __new__(cls) -> "_Missing":
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "MISSING"
-
-    def __bool__(self) -> bool:
-        return False
-
-    def __reduce__(self) -> str:
-        return "MISSING"
-
-
-MISSING: Any = _Missing()
-
-
-# --------------------------------------------------------------------------- fingerprints
-
-def _canonical(obj: Any, where: str) -> Any:
-    """A JSON-ready, order-independent form of a configuration value. Paths are refused."""
-    if obj is None or isinstance(obj, (bool, int, str)):
-        if isinstance(obj, str) and _looks_like_path(obj):
-            raise ConfigError(
-                f"fingerprint: {where} = {obj!r} is a path; paths must not enter a cache key "
-                "(they change when a folder moves). Pass a content hash instead, e.g. "
-                "model_files_hash(folder) or hashlib.sha256(file bytes).")
-        return obj
-    if isinstance(obj, float):
-        if obj != obj or obj in (float("inf"), float("-inf")):
-            return {"__float__": repr(obj)}
-        return obj
-    if isinstance(obj, os.PathLike):
-        raise ConfigError(
-            f"fingerprint: {where} is a path ({os.fspath(obj)!r}); paths must not enter a cache "
-            "key. Pass a content hash instead (model_files_hash(folder) for a model).")
-    if isinstance(obj, enum.Enum):
-        return _canonical(obj.value, where)
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        fields = {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
-        return {"__dataclass__": type(obj).__qualname__,
-                "fields": _canonical(fields, where)}
-    if isinstance(obj, Mapping):
-        out = {}
-        for k, v in obj.items():
-            if not isinstance(k, str):
-                raise TypeError(f"fingerprint: {where} has a non-string key {k!r}; "
-                                "configuration keys must be strings.")
-            out[k] = _canonical(v, f"{where}.{k}")
-        return dict(sorted(out.items()))
-    if isinstance(obj, (list, tuple)):
-        return [_canonical(v, f"{where}[{i}]") for i, v in enumerate(obj)]
-    if isinstance(obj, (set, frozenset)):
-        items = [_canonical(v, f"{where}{{}}") for v in obj]
-        return {"__set__": sorted(items, key=lambda v: json.dumps(v, sort_keys=True))}
-    if isinstance(obj, bytes):
-        return {"__bytes_sha256__": hashlib.sha256(obj).hexdigest()}
-    raise TypeError(f"fingerprint: {where} is a {type(obj).__name__}, which has no canonical form; "
-                    "use str, int, float, bool, None, lists, dicts, sets, enums or dataclasses.")
-
-
-def _looks_like_path(value: str) -> bool:
-    """An absolute path that exists, or one starting with ~ -- certainly a path, not a setting."""
-    if len(value) < 2 or len(value) > 4096 or "\n" in value:
-        return False
-    if value.startswith("~") and ("/" in value or os.sep in value):
-        return True
-    try:
-        return os.path.isabs(value) and os.path.exists(value)
-    except (OSError, ValueError):
-        return False
-
-
-def _text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def fingerprint(step: str, config: Mapping[str, Any] | None, model_id: str | None,
-                model_hash: str | None, text: str) -> str:
-    """The cache key of one result: sha256 (hex) over a canonical JSON of the step name, its
-    configuration, the model id and file hash, the package version and the input text's hash.
-
-    Any change in those gives a new key; nothing else does (in particular no path, no time,
-    no machine). Configuration values that are paths are refused with ConfigError -- pass a
-    content hash instead.
-    """
-    if not isinstance(step, str) or not step:
-        raise TypeError("fingerprint: step must be a non-empty string, e.g. 'translate'.")
-    if not isinstance(text, str):
-        raise TypeError(f"fingerprint: text must be a str, not {type(text).__name__}.")
-    for name, value in (("model_id", model_id), ("model_hash", model_hash)):
-        if value is not None and not isinstance(value, str):
-            raise TypeError(f"fingerprint: {name} must be a str or None, not {type(value).__name__}.")
-    payload = {
-        "key_version": KEY_VERSION,
-        "newsbrief": __version__,
-        "step": step,
-        "config": _canonical(dict(config or {}), "config"),
-        "model_id": model_id,
-        "model_hash": model_hash,
-        "text_sha256": _text_hash(text),
-    }
-    blob = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True,
-                      allow_nan=False)
-    return hashlib.sha256(blob.encode("ascii")).hexdigest()
-
-
-# In-memory memo of file content hashes: (real path, size, mtime_ns, ctime_ns, inode) -> sha256.
-# With cache=..., model_files_hash also keeps the memo in that cache's database (table
-# file_hashes), so a new process does not re-read gigabytes of unchanged weights.
-_FILE_HASH_MEMO: dict[tuple, str] = {}
-_MEMO_LOCK = threading.Lock()
-
-
-def _skip(name: str) -> bool:
-    return name.startswith(".") or name == "__pycache__"
-
-
-def _file_sha256(path: str) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
-
-
-def model_files_hash(folder: str | os.PathLike, *, cache: "Cache | NullCache | None" = None) -> str:
-    """A content hash of a model: sha256 over each file's relative name, size and sha256.
-
-    Independent of where the folder is (a copy elsewhere hashes the same). Hidden entries
-    (names starting with '.', e.g. .git or huggingface_hub's .cache) and __pycache__ are left
-    out; symlinked files (Hugging Face snapshots) are followed. A single file is accepted too.
-    Each file's content hash is memoised per (real path, size, mtime, ctime, inode): in memory
-    for the process and, when ``cache`` is a Cache, in its database for later processes.
-    """
-    root = Path(folder).expanduser()
-    if not root.exists():
-        raise FileNotFoundError(f"model_files_hash: {root} does not exist.")
-    if root.is_file():
-        files = [(root.name, str(root))]
-    else:
-        files = []
-        for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
-            dirnames[:] = sorted(d for d in dirnames if not _skip(d))
-            for name in filenames:
-                if _skip(name):
-                    continue
-                full = os.path.join(dirpath, name)
-                rel = os.path.relpath(full, root).replace(os.sep, "/")
-                files.append((rel, full))
-        files.sort()
-    persistent = cache if isinstance(cache, Cache) else None
-    outer = hashlib.sha256(b"newsbrief-model-files-v1\n")
-    for rel, full in files:
-        try:
-            st = os.stat(full)
-        except OSError:
-            continue  # a dangling symlink is not part of the model
-        if not stat_module.S_ISREG(st.st_mode):
-            continue
-        real = os.path.realpath(full)
-        memo_key = (real, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-        with _MEMO_LOCK:
-            digest = _FILE_HASH_MEMO.get(memo_key)
-        if digest is None and persistent is not None:
-            digest = persistent._memo_get(memo_key)
-        if digest is None:
-            digest = _file_sha256(full)
-            if persistent is not None:
-                persistent._memo_put(memo_key, digest)
-        with _MEMO_LOCK:
-            _FILE_HASH_MEMO[memo_key] = digest
-        outer.update(json.dumps([rel, st.st_size, digest], ensure_ascii=False).encode("utf-8"))
-        outer.update(b"\n")
-    return outer.hexdigest()
-
-
-# --------------------------------------------------------------------------- values
-
-def _dump(value: Any, step: str) -> str:
-    try:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=True)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"cache: the value for step {step!r} is not JSON-serialisable ({exc}); "
-                        "cache plain data (str, numbers, bool, None, lists, dicts with string keys), "
-                        "e.g. a result's to_dict().") from None
-
-
-def _check_step(step: Any) -> None:
-    if not isinstance(step, str) or not step:
-        raise TypeError("cache: step must be a non-empty string, e.g. 'translate'.")
-
-
-def _check_key(key: Any) -> None:
-    if not isinstance(key, str) or not key:
-        raise TypeError("cache: key must be a non-empty string (use fingerprint(...)).")
-
-
-def _items(items: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> list[tuple[str, Any]]:
-    pairs = list(items.items()) if isinstance(items, Mapping) else [tuple(p) for p in items]
-    for pair in pairs:
-        if len(pair) != 2:
-            raise TypeError("cache.put_many: items must be a mapping or (key, value) pairs.")
-    return pairs  # type: ignore[return-value]
-
-
-# --------------------------------------------------------------------------- configuration
-
-_UNITS = {"": 1, "b": 1, "k": 1 << 10, "kib": 1 << 10, "m": 1 << 20, "mib": 1 << 20,
-          "g": 1 << 30, "gib": 1 << 30, "t": 1 << 40, "tib": 1 << 40,
-          "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12}
-
-
-def parse_size(value: int | str, where: str = "size") -> int:
-    """Bytes from 1073741824, '1G'/'1GiB' (binary) or '1GB' (decimal)."""
-    if isinstance(value, bool):
-        raise ConfigError(f"{where}: expected a size in bytes, got {value!r}.")
-    if isinstance(value, int):
-        number = value
-    else:
-        text = str(value).strip().lower().replace(" ", "")
-        digits = text.rstrip("abcdefghijklmnopqrstuvwxyz")
-        unit = text[len(digits):]
-        try:
-            number = int(float(digits) * _UNITS[unit])
-        except (KeyError, ValueError):
-            raise ConfigError(f"{where}: {value!r} is not a size; write e.g. 500M, 2G or a "
-                              "number of bytes.") from None
-    if number <= 0:
-        raise ConfigError(f"{where}: the size must be positive, got {value!r}.")
-    return number
-
-
-def default_cache_dir() -> Path:
-    """$NEWSBRIEF_CACHE when set (and not 'off'), else the per-user cache folder 'newsbrief'."""
-    env = os.environ.get(ENV_PATH, "").strip()
-    if env and env.lower() not in _OFF:
-        return Path(env).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("newsbrief", appauthor=False))
-
-
 def _resolve_db_file(path: str | os.PathLike) -> Path:
     p = Path(path).expanduser()
     if p.suffix.lower() in DB_SUFFIXES and not p.is_dir():
@@ -347,8 +76,6 @@ def _resolve_db_file(path: str | os.PathLike) -> Path:
                           f"{DB_NAME}) or a file ending in {', '.join(DB_SUFFIXES)}.")
     return p / DB_NAME
 
-
-# --------------------------------------------------------------------------- the cache
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
@@ -419,10 +146,14 @@ def _flush_all_at_exit() -> None:
             pass
 
 
+# Frames _warn looks past: this module, and keys (model_files_hash writes its memo through us).
+_INTERNAL_MODULES = frozenset({__name__, f"{__package__}.keys"})
+
+
 def _warn(message: str) -> None:
-    """warnings.warn pointing at the first caller outside this module."""
+    """warnings.warn pointing at the first caller outside the cache's own modules."""
     frame, level = sys._getframe(0), 1
-    while frame is not None and frame.f_code.co_filename == __file__:
+    while frame is not None and frame.f_globals.get("__name__") in _INTERNAL_MODULES:
         frame, level = frame.f_back, level + 1
     warnings.warn(message, CacheWarning, stacklevel=level)
 
@@ -990,78 +721,6 @@ class Cache:
             self._write(body)
 
 
-class NullCache:
-    """The cache that stores nothing, with Cache's API (``cache=None`` / ``--no-cache``).
-
-    put() still checks that values are JSON data, so code behaves the same with the cache on.
-    """
-
-    path = None
-    folder = None
-    max_bytes = 0
-
-    def __init__(self) -> None:
-        self._misses: dict[str, int] = {}
-
-    def __repr__(self) -> str:
-        return "NullCache()"
-
-    def get(self, step: str, key: str) -> Any:
-        _check_step(step)
-        _check_key(key)
-        self._misses[step] = self._misses.get(step, 0) + 1
-        return MISSING
-
-    def get_many(self, step: str, keys: Iterable[str]) -> dict[str, Any]:
-        _check_step(step)
-        wanted = list(dict.fromkeys(keys))
-        for key in wanted:
-            _check_key(key)
-        if wanted:
-            self._misses[step] = self._misses.get(step, 0) + len(wanted)
-        return {}
-
-    def put(self, step: str, key: str, value: Any) -> None:
-        self.put_many(step, [(key, value)])
-
-    def put_many(self, step: str, items: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> None:
-        _check_step(step)
-        for key, value in _items(items):
-            _check_key(key)
-            _dump(value, step)
-
-    def __contains__(self, item: tuple[str, str]) -> bool:
-        return False
-
-    def stats(self) -> dict[str, Any]:
-        steps = {s: {"entries": 0, "bytes": 0, "hits": 0, "misses": n} for s, n in self._misses.items()}
-        return _stats_dict(None, False, 0, steps, 0)
-
-    def clear(self, step: str | None = None) -> int:
-        if step is not None:
-            _check_step(step)
-        self._misses = {} if step is None else {s: n for s, n in self._misses.items() if s != step}
-        return 0
-
-    def flush(self) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-    def __enter__(self) -> "NullCache":
-        return self
-
-    def __exit__(self, *exc_info: Any) -> None:
-        self.close()
-
-    def _memo_get(self, memo_key: tuple) -> None:
-        return None
-
-    def _memo_put(self, memo_key: tuple, digest: str) -> None:
-        pass
-
-
 def _rollback(conn: sqlite3.Connection) -> None:
     try:
         if conn.in_transaction:
@@ -1079,61 +738,3 @@ def _file_bytes(db: Path) -> int:
             pass
     return total
 
-
-def _stats_dict(path: str | None, exists: bool, max_bytes: int,
-                steps: dict[str, dict[str, Any]], file_bytes: int) -> dict[str, Any]:
-    for row in steps.values():
-        asked = row["hits"] + row["misses"]
-        row["hit_rate"] = row["hits"] / asked if asked else None
-    hits = sum(r["hits"] for r in steps.values())
-    misses = sum(r["misses"] for r in steps.values())
-    return {
-        "path": path,
-        "exists": exists,
-        "entries": sum(r["entries"] for r in steps.values()),
-        "bytes": sum(r["bytes"] for r in steps.values()),
-        "file_bytes": file_bytes,
-        "max_bytes": max_bytes,
-        "hits": hits,
-        "misses": misses,
-        "hit_rate": hits / (hits + misses) if hits + misses else None,
-        "steps": dict(sorted(steps.items())),
-    }
-
-
-_SHARED: dict[tuple[int, str, object], Cache] = {}
-
-
-def _shared(path: "str | os.PathLike", max_bytes: "int | str | None") -> Cache:
-    """One Cache object per path and process, so that repeated calls (a step per article)
-    share a connection and its batched bookkeeping instead of opening the file each time."""
-    key = (os.getpid(), os.path.abspath(os.path.expanduser(os.fspath(path))), max_bytes)
-    if key not in _SHARED or _SHARED[key]._closed:
-        _SHARED[key] = Cache(path, max_bytes=max_bytes)
-    return _SHARED[key]
-
-
-def open_cache(cache: "str | os.PathLike | Cache | NullCache | None | bool" = True, *,
-               max_bytes: int | str | None = None) -> "Cache | NullCache":
-    """Resolve the ``cache=`` argument every step takes.
-
-    A Cache or NullCache is returned as it is; a path (folder, or a .sqlite3/.sqlite/.db file)
-    opens that cache; True (the default) uses $NEWSBRIEF_CACHE, else the per-user cache folder
-    (platformdirs' user_cache_dir('newsbrief')); None or False -- or NEWSBRIEF_CACHE=off --
-    gives a NullCache. Nothing is created until the first write.
-    """
-    if isinstance(cache, (Cache, NullCache)):
-        return cache
-    if cache is None or cache is False:
-        return NullCache()
-    if cache is True:
-        env = os.environ.get(ENV_PATH, "").strip()
-        if env.lower() in _OFF:
-            return NullCache()
-        return _shared(default_cache_dir(), max_bytes)
-    if isinstance(cache, (str, os.PathLike)):
-        if isinstance(cache, str) and not cache.strip():
-            raise ConfigError("cache: an empty path; give a folder, True for the default, or None.")
-        return _shared(cache, max_bytes)
-    raise ConfigError(f"cache: expected a folder path, True, None/False or a Cache, got "
-                      f"{type(cache).__name__}.")
