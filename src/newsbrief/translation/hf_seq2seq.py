@@ -5,97 +5,21 @@ from a folder the resolver found; torch and transformers are imported here, on f
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from typing import Sequence
 
-from ..errors import (
-    MissingDependencyError,
-    ModelNotFoundError,
-    UnsupportedLanguageError,
-)
-from ..models import ResolvedModel
+from ..models.causal_lm import import_torch
+from ..models.resolution import ResolvedModel
+from ..models.seq2seq import LanguageCodes, clean_output, load_seq2seq
 
 log = logging.getLogger("newsbrief.translate")
-
-
-def _import():
-    try:
-        import torch
-        import transformers
-    except ImportError as exc:
-        raise MissingDependencyError(f"the transformers backend needs torch and transformers ({exc.name} is "
-                                     f"missing): pip install newsbrief (with -c constraints.txt for the CPU "
-                                     f"build of torch)") from None
-    return torch, transformers
-
-
-_LANG_TOKEN_RE = re.compile(r">>[\w-]+<<|__[a-z]{2,3}__")
-
-
-def clean_output(text: str) -> str:
-    """Decoded text without stray language tokens."""
-    return " ".join(_LANG_TOKEN_RE.sub(" ", text).split())
-
-
-def load_tokenizer(path):
-    _, transformers = _import()
-    return transformers.AutoTokenizer.from_pretrained(str(path), local_files_only=True)
-
-
-class LanguageCodes:
-    """How one model names languages, and how its inputs and first target token are built."""
-
-    def __init__(self, spec, tokenizer):
-        self.spec = spec
-        self.family = spec.family
-        self.tokenizer = tokenizer
-        vocab = tokenizer.get_vocab()
-        if self.family == "marian":
-            self.prefix = spec.target_prefix if spec.target_prefix is not None else any(
-                f">>{code}<<" in vocab for code in spec.codes.values())
-        else:
-            self.prefix = False
-            for lang in spec.languages:
-                # M2M100Tokenizer keeps its __xx__ codes outside get_vocab(): ask for the id too
-                if self.token(lang) not in vocab and \
-                        tokenizer.convert_tokens_to_ids(self.token(lang)) in (None, tokenizer.unk_token_id):
-                    raise UnsupportedLanguageError(f"model {spec.name}: its tokenizer has no language token "
-                                                   f"{self.token(lang)!r} for {lang}")
-
-    def code(self, lang: str) -> str:
-        try:
-            return self.spec.codes[lang]
-        except KeyError:
-            raise UnsupportedLanguageError(f"model {self.spec.name} does not translate {lang!r}; it covers "
-                                           f"{', '.join(self.spec.languages)}") from None
-
-    def token(self, lang: str) -> str:
-        """The language token: eng_Latn (NLLB), __en__ (M2M100), >>eng<< (Marian)."""
-        code = self.code(lang)
-        if self.family == "m2m100":
-            return f"__{code}__"
-        if self.family == "marian":
-            return f">>{code}<<"
-        return code
-
-    def source_texts(self, texts: Sequence[str], src: str, tgt: str) -> list[str]:
-        """Texts as the tokenizer gets them (Marian: with the >>tgt<< prefix); sets the source
-        language of NLLB/M2M100 tokenizers (callers hold the backend's lock)."""
-        if self.family == "marian":
-            return [f"{self.token(tgt)} {t}" for t in texts] if self.prefix else list(texts)
-        self.tokenizer.src_lang = self.code(src) if self.family == "nllb" else self.code(src)
-        return list(texts)
-
-    def forced_bos(self, tgt: str) -> str | None:
-        return None if self.family == "marian" else self.token(tgt)
 
 
 class HFSeq2SeqBackend:
     """A transformers AutoModelForSeq2SeqLM on CPU (or another torch device)."""
 
     def __init__(self, resolved: ResolvedModel, device: str = "cpu", threads: int | None = None):
-        torch, transformers = _import()
+        torch, transformers = import_torch()
         if threads:
             torch.set_num_threads(threads)
         self.torch = torch
@@ -103,13 +27,7 @@ class HFSeq2SeqBackend:
         self.path = resolved.path
         self.model_id = resolved.id
         self.languages = tuple(resolved.spec.languages)
-        try:
-            self.tokenizer = load_tokenizer(resolved.path)
-            self.model = transformers.AutoModelForSeq2SeqLM.from_pretrained(str(resolved.path), local_files_only=True)
-            self.model = self.model.to(device).eval()
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise ModelNotFoundError(f"could not load the model in {resolved.path} ({type(exc).__name__}: {exc}). "
-                                     f"Is the folder complete (config.json, weights, tokenizer files)?") from exc
+        self.tokenizer, self.model = load_seq2seq(resolved.path, device)
         self.device = device
         self.codes = LanguageCodes(resolved.spec, self.tokenizer)
         config = self.model.config

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from ..errors import ConfigError
-from .hf_seq2seq import LanguageCodes, load_tokenizer
+from .seq2seq import LanguageCodes, load_tokenizer
 
 
 def language_subwords(tokenizer, texts: Iterable[str], batch_size: int = 1000) -> set[str]:

@@ -1,0 +1,110 @@
+"""Step 1: the training pools and the validation set of the Gemma translator.
+
+Training data only (../shared/data/SOURCES.md): never anything under eval/. Writes, under WORK:
+  flores.jsonl   FLORES-200 dev, English <-> Khmer and English <-> Malaysian Malay (news-style prose)
+  wiki.jsonl     FLoRes v1 Wikipedia dev, Khmer <-> English (Khmer word spacing normalised)
+  tsv_km.jsonl, tsv_ms.jsonl   the sentence-like pairs of en-km.tsv / en-ms.tsv (>= 8 English
+                 words, a capital first and a stop last, no markup or placeholders): the prose
+                 part of a corpus whose bulk is interface strings
+  valid.jsonl    a hash-selected 4% of the FLORES and Wikipedia lines and 0.5% of the TSV
+                 pairs, held out of every pool (validation loss, development chrF++)
+One JSON object a line: {"src_lang", "tgt_lang", "src", "tgt", "origin"}; both directions of
+every pair. train.py mixes the pools into epochs.
+
+    python models/recipes/gemma_translation/prepare.py --data ../shared/data/parallel --work .work/gemma_mt
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+_KHMER = "\u1780-\u17ff\u19e0-\u19ff"
+_KHMER_GAP = re.compile(f"(?<=[{_KHMER}]) +(?=[{_KHMER}])")
+_MARKUP = re.compile(r"[%{}<>&_\\|\t]|\$\w|https?:|\.\w{2,4}\b|\s{2,}")
+
+
+def clean(text: str) -> str:
+    text = _ZERO_WIDTH.sub("", unicodedata.normalize("NFC", text))
+    return " ".join(text.split())
+
+
+def clean_khmer(text: str) -> str:
+    """Khmer as news writes it: no space before ។, and no spaces between words in text that
+    was word-segmented (fewer than 8 Khmer characters per space)."""
+    text = re.sub(r"\s+([\u17d4\u17d5])", r"\1", clean(text))
+    khmer = len(re.findall(f"[{_KHMER}]", text))
+    if khmer and khmer / max(text.count(" "), 1) < 8:
+        text = _KHMER_GAP.sub("", text)
+    return text
+
+
+def held_out(text: str, per: int) -> bool:
+    return int(hashlib.sha1(text.encode()).hexdigest()[:8], 16) % per == 0
+
+
+def prose(en: str, tgt: str, lang: str) -> bool:
+    if len(en.split()) < 8 or not en[0].isupper() or not re.search(r"[.!?]$", en) or _MARKUP.search(en):
+        return False
+    if _MARKUP.search(tgt) or en == tgt or not 0.3 <= len(tgt) / len(en) <= 3.5:
+        return False
+    return lang != "km" or bool(re.search(f"[{_KHMER}]", tgt))
+
+
+def both_ways(en: str, other: str, lang: str, origin: str) -> list[dict]:
+    return [{"src_lang": "en", "tgt_lang": lang, "src": en, "tgt": other, "origin": origin},
+            {"src_lang": lang, "tgt_lang": "en", "src": other, "tgt": en, "origin": origin}]
+
+
+def lines(path: Path) -> list[str]:
+    return path.read_text("utf-8").splitlines()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, required=True, help="../shared/data/parallel")
+    parser.add_argument("--work", type=Path, required=True)
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    pools: dict[str, list[dict]] = {"flores": [], "wiki": [], "tsv_km": [], "tsv_ms": [], "valid": []}
+
+    flores = args.data / "flores200_dev"
+    for en, km, ms in zip(lines(flores / "flores200_dev.eng"), lines(flores / "flores200_dev.khm"),
+                          lines(flores / "flores200_dev.zsm")):
+        en = clean(en)
+        pool = "valid" if held_out(en, 25) else "flores"
+        pools[pool] += both_ways(en, clean_khmer(km), "km", "flores") + both_ways(en, clean(ms), "ms", "flores")
+
+    wiki = args.data / "wikipedia_dev_km-en"
+    for en, km in zip(lines(wiki / "wikipedia_dev_km-en.eng"), lines(wiki / "wikipedia_dev_km-en.khm")):
+        en = clean(en)
+        pools["valid" if held_out(en, 25) else "wiki"] += both_ways(en, clean_khmer(km), "km", "wiki")
+
+    csv.field_size_limit(sys.maxsize)
+    for lang in ("km", "ms"):
+        seen: set[str] = set()
+        with open(args.data / f"en-{lang}.tsv", newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh, delimiter="\t"):
+                en = clean(row["english"])
+                other = clean_khmer(row["target"]) if lang == "km" else clean(row["target"])
+                if en in seen or not prose(en, other, lang):
+                    continue
+                seen.add(en)
+                pools["valid" if held_out(en, 200) else f"tsv_{lang}"] += both_ways(en, other, lang, f"tsv_{lang}")
+
+    for name, rows in pools.items():
+        with open(args.work / f"{name}.jsonl", "w", encoding="utf-8") as out:
+            for row in rows:
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        print(f"{name}: {len(rows)} examples")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,296 @@
+"""Step 2: fine-tune Gemma 3 270M (the PyPI GGUF, dequantised) into the en<->km/ms translator.
+
+Time-boxed and resumable: it runs for --minutes, saves every --save-minutes into OUT (a
+folder that is committed: the adapter in fp16, the vocabulary map, state.json with the step,
+the position in the data and the learning curve), and the next run resumes from OUT. Nothing
+it needs to resume lives in .work/ (development machines are not kept); the optimizer moments
+are kept in WORK when they are there and rebuilt (after a short warm-up) when they are not.
+
+Methods (--method), compared per CPU hour in README.md:
+  lora     LoRA (peft) on every attention and MLP projection; base frozen (the shipped one)
+  frozen   the upper --train-layers decoder layers trained in full, the rest frozen
+  full     every weight but the embedding
+
+Each epoch is a fixed mixture of the pools prepare.py wrote: FLORES dev twice, Wikipedia dev
+once and --tsv-per-epoch pairs of each TSV (a new sample each epoch), shuffled with the
+epoch's seed and batched by length. The loss is on the target tokens only.
+
+    python models/recipes/gemma_translation/train.py --work .work/gemma_mt \\
+        --out models/newsbrief-gemma-mt-adapter --minutes 120
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import sys
+import time
+from pathlib import Path
+
+import torch
+import transformers
+
+from newsbrief.models.causal_lm import load_gguf_base
+from newsbrief.models.vocab import VocabMap, trim_model
+from newsbrief.translation.prompts import prompt, target
+
+LORA_TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+LORA = {"r": 16, "alpha": 32, "targets": LORA_TARGETS}  # adapter.json: what the merge needs
+MAX_TOKENS = 256
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def epoch_examples(work: Path, epoch: int, tsv_per_epoch: int) -> list[dict]:
+    rng = random.Random(1000 + epoch)
+    rows = read_jsonl(work / "flores.jsonl") * 2 + read_jsonl(work / "wiki.jsonl")
+    for lang in ("km", "ms"):
+        pool = read_jsonl(work / f"tsv_{lang}.jsonl")
+        pairs = [pool[i:i + 2] for i in range(0, len(pool), 2)]  # both directions of one pair stay together
+        for pair in rng.sample(pairs, min(tsv_per_epoch, len(pairs))):
+            rows += pair
+    rng.shuffle(rows)
+    return rows
+
+
+def encode(tokenizer, vocab: VocabMap, row: dict) -> tuple[list[int], int]:
+    """(input ids, prompt length): bos + prompt, then the target and eos (trimmed ids)."""
+    p = [tokenizer.bos_token_id] + tokenizer(prompt(row["src"], row["src_lang"], row["tgt_lang"]),
+                                             add_special_tokens=False)["input_ids"]
+    t = tokenizer(target(row["tgt"]), add_special_tokens=False)["input_ids"] + [tokenizer.eos_token_id]
+    p, t = vocab.encode(p, tokenizer), vocab.encode(t, tokenizer)
+    ids = (p + t)[:MAX_TOKENS]
+    return ids, min(len(p), len(ids) - 1)
+
+
+def batches(encoded: list[tuple[list[int], int]], max_batch_tokens: int) -> list[list[int]]:
+    """Indices in groups of similar length (sorted within windows of 128), the window order kept."""
+    out: list[list[int]] = []
+    for start in range(0, len(encoded), 128):
+        window = sorted(range(start, min(start + 128, len(encoded))), key=lambda i: len(encoded[i][0]))
+        batch: list[int] = []
+        for i in window:
+            longest = max([len(encoded[j][0]) for j in batch] + [len(encoded[i][0])])
+            if batch and longest * (len(batch) + 1) > max_batch_tokens:
+                out.append(batch)
+                batch = []
+            batch.append(i)
+        if batch:
+            out.append(batch)
+    return out
+
+
+def collate(encoded, batch: list[int], pad_id: int):
+    longest = max(len(encoded[i][0]) for i in batch)
+    ids = torch.full((len(batch), longest), pad_id, dtype=torch.long)
+    labels = torch.full((len(batch), longest), -100, dtype=torch.long)
+    mask = torch.zeros((len(batch), longest), dtype=torch.long)
+    for row, i in enumerate(batch):
+        seq, plen = encoded[i]
+        ids[row, :len(seq)] = torch.tensor(seq)
+        labels[row, plen:len(seq)] = torch.tensor(seq[plen:])
+        mask[row, :len(seq)] = 1
+    return ids, mask, labels
+
+
+def trainable(model, method: str, train_layers: int):
+    if method == "lora":
+        from peft import LoraConfig, get_peft_model
+
+        config = LoraConfig(r=LORA["r"], lora_alpha=LORA["alpha"], lora_dropout=0.0, target_modules=LORA["targets"],
+                            bias="none", task_type="CAUSAL_LM")
+        return get_peft_model(model, config)
+    for p in model.parameters():
+        p.requires_grad = False
+    layers = model.model.layers
+    chosen = layers if method == "full" else layers[len(layers) - train_layers:]
+    for layer in chosen:
+        for p in layer.parameters():
+            p.requires_grad = True
+    for p in model.model.norm.parameters():
+        p.requires_grad = True
+    return model
+
+
+def trained_state(model, method: str) -> dict[str, torch.Tensor]:
+    if method == "lora":
+        from peft import get_peft_model_state_dict
+
+        return get_peft_model_state_dict(model, save_embedding_layers=False)
+    return {name: p.detach() for name, p in model.named_parameters() if p.requires_grad}
+
+
+def load_trained(model, method: str, folder: Path) -> None:
+    from safetensors.torch import load_file
+
+    state = {k: v.float() for k, v in load_file(folder / "trained.safetensors").items()}
+    if method == "lora":
+        from peft import set_peft_model_state_dict
+
+        result = set_peft_model_state_dict(model, state)
+        if getattr(result, "unexpected_keys", None):
+            raise SystemExit(f"{folder}: adapter keys do not match the model: {result.unexpected_keys[:3]}")
+        return
+    missing = set(state) - {n for n, _ in model.named_parameters()}
+    if missing:
+        raise SystemExit(f"{folder}: unknown weights {sorted(missing)[:3]}")
+    params = dict(model.named_parameters())
+    with torch.no_grad():
+        for name, value in state.items():
+            params[name].copy_(value)
+
+
+def save(model, method: str, out: Path, state: dict, optimizer, work: Path) -> None:
+    from safetensors.torch import save_file
+
+    out.mkdir(parents=True, exist_ok=True)
+    tensors = {k: v.detach().to(torch.float16).contiguous() for k, v in trained_state(model, method).items()}
+    save_file(tensors, str(out / "trained.safetensors.tmp"))
+    (out / "trained.safetensors.tmp").replace(out / "trained.safetensors")
+    (out / "state.json").write_text(json.dumps(state, indent=1) + "\n", "utf-8")
+    torch.save(optimizer.state_dict(), work / f"optimizer-{method}.pt")
+
+
+@torch.no_grad()
+def validation_loss(model, encoded, pad_id: int, max_batch_tokens: int) -> float:
+    model.eval()
+    total, count = 0.0, 0
+    for batch in batches(encoded, max_batch_tokens):
+        ids, mask, labels = collate(encoded, batch, pad_id)
+        logits = model(input_ids=ids, attention_mask=mask).logits[:, :-1]
+        gold = labels[:, 1:]
+        loss = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), gold.reshape(-1),
+                                                 ignore_index=-100, reduction="sum")
+        total += float(loss)
+        count += int((gold != -100).sum())
+    model.train()
+    return total / max(count, 1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--work", type=Path, required=True, help="prepare.py's folder (and the GGUF base)")
+    parser.add_argument("--out", type=Path, required=True, help="committed folder: trained weights + state")
+    parser.add_argument("--method", choices=("lora", "frozen", "full"), default="lora")
+    parser.add_argument("--train-layers", type=int, default=6, help="--method frozen: upper layers trained")
+    parser.add_argument("--minutes", type=float, default=60)
+    parser.add_argument("--save-minutes", type=float, default=10)
+    parser.add_argument("--eval-minutes", type=float, default=20)
+    parser.add_argument("--lr", type=float, default=None, help="default: 2e-4 (lora), 3e-5 (others)")
+    parser.add_argument("--warmup", type=int, default=30)
+    parser.add_argument("--batch-tokens", type=int, default=1536)
+    parser.add_argument("--tsv-per-epoch", type=int, default=4000)
+    parser.add_argument("--valid-examples", type=int, default=192)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    torch.manual_seed(0)
+    torch.set_num_threads(args.threads)
+    lr = args.lr or (2e-4 if args.method == "lora" else 3e-5)
+
+    tokenizer, model = load_gguf_base(args.work)
+    vocab_dir = args.out if (args.out / "vocab_map.json").is_file() else None
+    if vocab_dir is None:
+        texts = [r[k] for name in ("flores", "wiki", "tsv_km", "tsv_ms") for r in read_jsonl(args.work / f"{name}.jsonl")
+                 for k in ("src", "tgt") if r["src_lang"] == "en"]
+        texts += [prompt("", a, b) for a in ("en", "km", "ms") for b in ("en", "km", "ms") if a != b]
+        vocab = VocabMap.from_texts(tokenizer, texts)
+        args.out.mkdir(parents=True, exist_ok=True)
+        vocab.save(args.out)
+    else:
+        vocab = VocabMap.load(vocab_dir)
+    trim_model(model, vocab)
+    print(f"vocabulary trimmed to {len(vocab)} tokens", flush=True)
+    model = trainable(model, args.method, args.train_layers)
+    if args.method == "lora":
+        (args.out / "adapter.json").write_text(json.dumps(LORA) + "\n", "utf-8")
+    state = {"method": args.method, "step": 0, "epoch": 0, "batch": 0, "seconds": 0.0, "target_tokens": 0,
+             "curve": [], "lr": lr, "tsv_per_epoch": args.tsv_per_epoch, "batch_tokens": args.batch_tokens}
+    if (args.out / "state.json").is_file() and (args.out / "trained.safetensors").is_file():
+        state = json.loads((args.out / "state.json").read_text("utf-8"))
+        if state["method"] != args.method:
+            raise SystemExit(f"{args.out} holds a {state['method']} run; pass --method {state['method']}")
+        load_trained(model, args.method, args.out)
+        print(f"resumed at step {state['step']} (epoch {state['epoch']}, batch {state['batch']})", flush=True)
+    model.train()
+    params = [p for p in model.parameters() if p.requires_grad]
+    print(f"{sum(p.numel() for p in params) / 1e6:.2f}M trainable parameters", flush=True)
+    optimizer = torch.optim.AdamW(params, lr=lr, weight_decay=0.0)
+    saved_optimizer = args.work / f"optimizer-{args.method}.pt"
+    warm_from = state["step"]
+    if state["step"] and saved_optimizer.is_file():
+        optimizer.load_state_dict(torch.load(saved_optimizer))
+        warm_from = -args.warmup  # moments restored: no new warm-up
+    pad_id = vocab.new_id(tokenizer.pad_token_id)
+
+    valid_rows = read_jsonl(args.work / "valid.jsonl")
+    valid_rows = random.Random(0).sample(valid_rows, min(args.valid_examples, len(valid_rows)))
+    valid = [encode(tokenizer, vocab, r) for r in valid_rows]
+    if not state["curve"]:
+        state["curve"].append({"step": 0, "seconds": 0.0, "valid_loss": validation_loss(model, valid, pad_id,
+                                                                                        args.batch_tokens)})
+        print(f"step 0: validation loss {state['curve'][-1]['valid_loss']:.4f}", flush=True)
+
+    start = time.monotonic()
+    last_save = last_eval = start
+    run_seconds = state["seconds"]
+    losses: list[float] = []
+    tokens_since = 0
+    log_time = start
+    done = False
+    while not done:
+        rows = epoch_examples(args.work, state["epoch"], args.tsv_per_epoch)
+        encoded = [encode(tokenizer, vocab, r) for r in rows]
+        plan = batches(encoded, args.batch_tokens)
+        while state["batch"] < len(plan):
+            ids, mask, labels = collate(encoded, plan[state["batch"]], pad_id)
+            step_lr = lr * min(1.0, (state["step"] - warm_from + 1) / args.warmup)
+            for group in optimizer.param_groups:
+                group["lr"] = step_lr
+            loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            optimizer.step()
+            optimizer.zero_grad(set_to_none=True)
+            n_target = int((labels != -100).sum())
+            state["step"] += 1
+            state["batch"] += 1
+            state["target_tokens"] += n_target
+            tokens_since += int(mask.sum())
+            losses.append(float(loss))
+            now = time.monotonic()
+            state["seconds"] = run_seconds + (now - start)
+            if state["step"] % 25 == 0:
+                print(f"step {state['step']} epoch {state['epoch']} batch {state['batch']}/{len(plan)} "
+                      f"loss {sum(losses) / len(losses):.4f} lr {step_lr:.2e} "
+                      f"{tokens_since / (now - log_time):.0f} tok/s", flush=True)
+                losses, tokens_since, log_time = [], 0, now
+            out_of_time = now - start >= args.minutes * 60
+            if out_of_time or now - last_eval >= args.eval_minutes * 60:
+                eval_start = time.monotonic()
+                state["curve"].append({"step": state["step"], "seconds": round(state["seconds"], 1),
+                                       "epoch": state["epoch"] + state["batch"] / len(plan),
+                                       "valid_loss": validation_loss(model, valid, pad_id, args.batch_tokens)})
+                print(f"step {state['step']}: validation loss {state['curve'][-1]['valid_loss']:.4f}", flush=True)
+                # evaluation time is not training time
+                start += time.monotonic() - eval_start
+                last_eval = time.monotonic()
+            if out_of_time or now - last_save >= args.save_minutes * 60:
+                save(model, args.method, args.out, state, optimizer, args.work)
+                last_save = time.monotonic()
+                print(f"saved {args.out} at step {state['step']}", flush=True)
+            if out_of_time:
+                done = True
+                break
+        else:
+            state["epoch"] += 1
+            state["batch"] = 0
+    print("done", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

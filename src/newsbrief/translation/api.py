@@ -1,0 +1,244 @@
+"""translate() and how a translator is put together: resolve the model, load its backend once,
+wrap it (sentence splitting and guards, pivoting through English, the result cache).
+
+    import newsbrief as nb
+    result = nb.translate(text, to="km", model="nllb-200-distilled-600M")
+    result.text                      # the whole translation, paragraphs kept
+    result.sentences[0].source, result.sentences[0].target
+    result.to_dict()                 # source_lang, target_lang, text, sentences, model
+
+Directions: en<->km and en<->ms directly; km<->ms through English (a Chain of two
+translators). Sentences come from the Article (never re-split); long ones are cut at clause
+boundaries to fit the model; every sentence gets a translation.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from typing import Any, Mapping, Sequence
+
+from ..article import Article, as_article
+from ..cache import Cache, NullCache, open_cache
+from ..errors import ConfigError, ModelNotFoundError, ModelQualityWarning, UnsupportedLanguageError
+from ..models import ModelCache, default_cache, default_model, resolve
+from .base import (
+    AlignedSentence,
+    Backend,
+    Chain,
+    SentenceTranslator,
+    TranslateConfig,
+    TranslationResult,
+    Translator,
+    glossary_tuple,
+)
+from .cached import CachedTranslator
+from .protect import Protector
+
+LANGUAGES = ("en", "km", "ms")
+PIVOT = "en"
+DIRECT_PAIRS = frozenset({("en", "km"), ("km", "en"), ("en", "ms"), ("ms", "en")})
+BACKENDS = ("auto", "transformers", "ctranslate2")
+
+
+def _pairs_text() -> str:
+    return "en->km, km->en, en->ms, ms->en, and km<->ms through English"
+
+
+def check_pair(src: str, tgt: str) -> None:
+    for role, lang in (("source", src), ("target", tgt)):
+        if lang not in LANGUAGES:
+            hint = " (Indonesian is not supported; pass src='ms' if the text is Malay)" if lang == "id" else ""
+            raise UnsupportedLanguageError(f"cannot translate {'from' if role == 'source' else 'to'} {lang!r}"
+                                           f"{hint}: newsbrief translates {_pairs_text()}.")
+
+
+def load_backend(model: str | os.PathLike | None = None, *, src: str | None = None, tgt: str | None = None,
+                 backend: str = "auto", device: str = "cpu", compute_type: str = "int8",
+                 threads: int | None = None, allow_download: bool | None = None,
+                 models: ModelCache | None = None) -> Backend:
+    """Resolve a model (never downloading unless allowed) and load it once into `models`."""
+    if backend not in BACKENDS:
+        raise ConfigError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
+    models = models if models is not None else default_cache()
+    name = str(model) if model is not None else default_model(src, tgt)
+    resolved = None
+    if backend == "ctranslate2" and not os.path.isdir(name):
+        # a converted copy made by `newsbrief models convert NAME` (NAME-ct2-QUANT), when there is one
+        try:
+            resolved = resolve(f"{name.split('/')[-1]}-ct2-{compute_type}", allow_download=False)
+        except ModelNotFoundError:
+            pass
+    if resolved is None:
+        resolved = resolve(name, allow_download=allow_download)
+    if resolved.spec.family == "causal-lm":
+        return _causal_lm_backend(resolved, backend, device, compute_type, threads, models)
+    kind = backend if backend != "auto" else resolved.spec.format
+    if kind != resolved.spec.format:
+        raise ConfigError(f"{resolved.path} is a {resolved.spec.format} model; it cannot run on the {kind} "
+                          f"backend" + (" (convert it with `newsbrief models convert`)"
+                                        if kind == "ctranslate2" else ""))
+    if kind == "ctranslate2":
+        key = ("ctranslate2", str(resolved.path.resolve()), device, compute_type, threads)
+
+        def load() -> Backend:
+            from .ct2 import CT2Backend
+            return CT2Backend(resolved, device=device, compute_type=compute_type, threads=threads)
+    else:
+        key = ("transformers", str(resolved.path.resolve()), device, threads)
+
+        def load() -> Backend:
+            from .hf_seq2seq import HFSeq2SeqBackend
+            return HFSeq2SeqBackend(resolved, device=device, threads=threads)
+    return models.get(key, load)
+
+
+def _causal_lm_backend(resolved, backend: str, device: str, compute_type: str, threads: int | None,
+                       models: ModelCache) -> Backend:
+    """A causal-LM translator: on CTranslate2 (the default: its copy built on first use), or
+    merged in memory on transformers (float32; for comparison and debugging)."""
+    if resolved.spec.built_from:  # a built copy: go through its source, which rebuilds it when stale
+        try:
+            resolved = resolve(resolved.spec.built_from, allow_download=False)
+        except ModelNotFoundError:
+            pass  # only the copy is here
+    if backend == "transformers":
+        if resolved.spec.format != "transformers":
+            raise ConfigError(f"{resolved.path} is the CTranslate2 copy of {resolved.spec.built_from}; name that "
+                              f"model to run it on transformers")
+        key = ("causal-lm/transformers", str(resolved.path.resolve()), device, threads)
+
+        def load() -> Backend:
+            from .causal_lm import HFCausalLMBackend
+            return HFCausalLMBackend(resolved, device=device, threads=threads)
+        return models.get(key, load)
+    key = ("causal-lm/ctranslate2", str(resolved.path.resolve()), device, compute_type, threads)
+
+    def load_ct2() -> Backend:
+        from ..models.causal_translator import ensure_built
+        from .causal_lm import CT2CausalLMBackend
+        return CT2CausalLMBackend(ensure_built(resolved, compute_type), device=device, compute_type=compute_type,
+                                  threads=threads)
+    return models.get(key, load_ct2)
+
+
+def get_translator(src: str, tgt: str, model: str | os.PathLike | None = None, *,
+                   config: TranslateConfig | None = None, pivot_model: str | os.PathLike | None = None,
+                   cache: "Cache | NullCache | None" = None, **load_options: Any) -> Translator:
+    """A Translator for src->tgt: direct, or a Chain through English for km<->ms.
+    With a result cache, each direct hop looks sentences up before translating them."""
+    check_pair(src, tgt)
+    if (src, tgt) in DIRECT_PAIRS:
+        translator = SentenceTranslator(load_backend(model, src=src, tgt=tgt, **load_options), config)
+        _check_supported(translator, src, tgt)
+        spec = getattr(translator.backend, "spec", None)
+        warning = spec.quality_warning(src, tgt) if spec is not None else ""
+        if warning:  # shown once per message (Python's default warning filter)
+            warnings.warn(f"translation model {spec.built_from or spec.name} ({src}->{tgt}): {warning}",
+                          ModelQualityWarning, stacklevel=3)
+        if cache is not None and not isinstance(cache, NullCache):
+            return CachedTranslator(translator, cache)
+        return translator
+    first = get_translator(src, PIVOT, model, config=config, cache=cache, **load_options)
+    second = get_translator(PIVOT, tgt, pivot_model if pivot_model is not None else model, config=config,
+                            cache=cache, **load_options)
+    return Chain(first, second, pivot=PIVOT)
+
+
+def _check_supported(translator: SentenceTranslator, src: str, tgt: str) -> None:
+    if not translator.supports(src, tgt):
+        raise UnsupportedLanguageError(f"model {translator.model} does not translate {src}->{tgt}; it covers "
+                                       f"{', '.join(translator.backend.languages)}. newsbrief translates "
+                                       f"{_pairs_text()}.")
+
+
+def translate(text: "str | Article", to: str = "km", src: str | None = None,
+              model: str | os.PathLike | None = None, *, glossary: Mapping[str, str] | None = None,
+              keep: Sequence[str] = (), translator: Translator | None = None,
+              backend: str = "auto", device: str = "cpu", compute_type: str = "int8", threads: int | None = None,
+              allow_download: bool | None = None, models: ModelCache | None = None,
+              cache: "Cache | NullCache | str | os.PathLike | bool | None" = True,
+              config: TranslateConfig | None = None, **options: Any) -> TranslationResult:
+    """Translate text or an Article into `to`, sentence by sentence.
+
+    src: the source language; detected with newsbrief.detect when None.
+    model: a registry name, a model folder or a Hugging Face id (found locally, never downloaded
+        unless allow_download=True or NEWSBRIEF_ALLOW_DOWNLOAD=1); None: the configured default.
+    glossary: {term: translation} applied to the output; keep: terms left untranslated.
+    backend: "auto" (by the model folder), "transformers" or "ctranslate2".
+    options: fields of TranslateConfig (batch_size, beam_size, ...); unknown ones are errors.
+    cache: the persistent result cache (True: NEWSBRIEF_CACHE or the per-user folder; a path;
+        a Cache; None/False: no caching). models: the cache of loaded models (shared by default).
+
+    Each Sentence of the Article gets `translations[to]`.
+    """
+    config = TranslateConfig.from_options(config, **options)
+    article = as_article(text)
+    if isinstance(keep, str):
+        keep = (keep,)
+    terms = glossary_tuple(glossary)
+    if src is None:
+        src = article.lang or _detect(article)
+    check_pair(src, to)
+    sentences = article.sentences
+    if src == to:
+        targets = [s.normalized for s in sentences]
+        model_name, notes = "identity", []
+    else:
+        if translator is None:
+            translator = get_translator(src, to, model, config=config, backend=backend, device=device,
+                                        compute_type=compute_type, threads=threads,
+                                        allow_download=allow_download, models=models,
+                                        cache=open_cache(cache))
+        elif not translator.supports(src, to):
+            raise UnsupportedLanguageError(f"{translator!r} does not translate {src}->{to}")
+        protector = Protector(keep=keep, glossary=terms, urls=config.protect_urls, numbers=config.protect_numbers)
+        masked = [protector.mask(s.normalized) for s in sentences]
+        notes: list[str] = []
+        raw = translator.translate_sentences([m.text for m in masked], src, to, notes)
+        if len(raw) != len(sentences):  # a Translator broke its contract
+            raise RuntimeError(f"{translator!r} returned {len(raw)} translations for {len(sentences)} sentences")
+        targets = [protector.unmask(out, m, notes, target_lang=to) for out, m in zip(raw, masked)]
+        model_name = translator.model
+    for sentence, target in zip(sentences, targets):
+        sentence.translations[to] = target
+    paragraphs = []
+    for paragraph in article.paragraphs:
+        paragraphs.append(" ".join(s.translations[to] for s in paragraph.sentences))
+    aligned = tuple(AlignedSentence(s.text, s.translations[to]) for s in sentences)
+    return TranslationResult(source_lang=src, target_lang=to, text="\n\n".join(paragraphs), sentences=aligned,
+                             model=model_name, notes=tuple(notes))
+
+
+def _detect(article: Article) -> str:
+    from ..detection import detect
+
+    detection = detect(article)
+    if detection.lang not in LANGUAGES:
+        raise UnsupportedLanguageError(
+            f"the text looks like {detection.lang!r} (confidence {detection.confidence:.2f}); newsbrief "
+            f"translates {_pairs_text()}. Pass src= (--src) if the detection is wrong.")
+    return detection.lang
+
+
+class Translate:
+    """Pipeline step: translate each Article into `to` (fills Sentence.translations[to])."""
+
+    requires = frozenset()
+    provides = frozenset({"translation"})
+
+    def __init__(self, to: str = "km", model: str | None = None, **options: Any):
+        check_pair("km" if to == PIVOT else PIVOT, to)
+        self.to = to
+        self.model = model
+        self.options = options
+        TranslateConfig.from_options(**{k: v for k, v in options.items() if k in TranslateConfig.__dataclass_fields__})
+
+    def __call__(self, articles: list[Article]) -> list[Article]:
+        for article in articles:
+            result = translate(article, to=self.to, model=self.model, **self.options)
+            article.meta.setdefault("translations", {})[self.to] = result.text
+        return articles
+
+    def one(self, article: "str | Article") -> Article:
+        return self([as_article(article)])[0]

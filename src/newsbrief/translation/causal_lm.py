@@ -1,0 +1,166 @@
+"""Causal-LM translation backends: the embedded Gemma translator on transformers or CTranslate2.
+
+A causal LM translates by continuing a fixed prompt per direction (translation/prompts.py):
+``<bos>English: ...\\nKhmer:``; generation stops at its end-of-sequence token or at a newline.
+The model's vocabulary is trimmed (models/vocab.py): inputs are encoded with the original
+tokenizer and mapped to the trimmed ids (byte fallback for the rest); outputs map back.
+
+Both backends give SentenceTranslator the same interface as the seq2seq ones, so every guard
+(coverage, repetition, numbers, glossary, alignment, pivot km<->ms) applies unchanged. The
+repetition limits (no_repeat_ngram_size, repetition_penalty) count the generated tokens only:
+a translation must be free to copy names and numbers from the prompt.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Sequence
+
+from ..errors import MissingDependencyError, ModelNotFoundError
+from ..models.causal_lm import GeneratedOnly, import_torch
+from ..models.vocab import VocabMap
+from .prompts import prompt
+
+MAX_INPUT_TOKENS = 128   # source tokens per segment (training examples were <= 256 tokens in all)
+MAX_OUTPUT_TOKENS = 320
+
+
+class _Prompting:
+    """Prompt encoding and output decoding shared by both engines."""
+
+    tokenizer: object
+    vocab: VocabMap
+
+    def _prompt_ids(self, texts: Sequence[str], src: str, tgt: str) -> list[list[int]]:
+        tok = self.tokenizer
+        encoded = tok([prompt(t, src, tgt) for t in texts], add_special_tokens=False)["input_ids"]
+        return [self.vocab.encode([tok.bos_token_id] + ids, tok) for ids in encoded]
+
+    def count_tokens(self, texts: Sequence[str], src: str, tgt: str) -> list[int]:
+        with self._lock:
+            return [len(ids) for ids in self.tokenizer(list(texts), add_special_tokens=False)["input_ids"]]
+
+    def _text(self, new_ids: Sequence[int]) -> str:
+        original = self.vocab.decode(new_ids)
+        text = self.tokenizer.decode(original, skip_special_tokens=True, clean_up_tokenization_spaces=False)
+        return " ".join(text.split("\n", 1)[0].split())
+
+
+class HFCausalLMBackend(_Prompting):
+    """The merged model in float32 on torch (built in memory from the base and the adapter)."""
+
+    def __init__(self, resolved, device: str = "cpu", threads: int | None = None, base_dir=None):
+        from ..models.causal_translator import base_dir_for, load_merged
+
+        torch, transformers = import_torch()
+        if threads:
+            torch.set_num_threads(threads)
+        self.torch, self.transformers = torch, transformers
+        self.spec = resolved.spec
+        self.path = resolved.path
+        self.model_id = resolved.spec.built_from or resolved.id  # a built copy is its source's
+        self.languages = tuple(resolved.spec.languages)
+        self.tokenizer, self.model, self.vocab = load_merged(resolved.path, base_dir or base_dir_for(resolved.spec.base))
+        self.model = self.model.to(device)
+        self.device = device
+        self.max_input_tokens = MAX_INPUT_TOKENS
+        self.max_output_tokens = MAX_OUTPUT_TOKENS
+        self._stop = [self.vocab.new_id(self.tokenizer.eos_token_id), self.vocab.new_id(_newline_id(self.tokenizer))]
+        self._pad = self.vocab.new_id(self.tokenizer.pad_token_id)
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"HFCausalLMBackend({self.model_id!r}, {self.path})"
+
+    def generate(self, texts: Sequence[str], src: str, tgt: str, *, beam_size: int, max_new_tokens: int,
+                 no_repeat_ngram_size: int, repetition_penalty: float) -> list[tuple[str, int]]:
+        torch, transformers = self.torch, self.transformers
+        with self._lock:
+            prompts = self._prompt_ids(texts, src, tgt)
+            longest = max(len(p) for p in prompts)
+            ids = torch.full((len(prompts), longest), self._pad, dtype=torch.long)
+            mask = torch.zeros_like(ids)
+            for row, p in enumerate(prompts):  # left padding: every prompt ends where generation starts
+                ids[row, longest - len(p):] = torch.tensor(p)
+                mask[row, longest - len(p):] = 1
+            processors = []
+            if no_repeat_ngram_size:
+                processors.append(GeneratedOnly(transformers.NoRepeatNGramLogitsProcessor(no_repeat_ngram_size), longest))
+            if repetition_penalty != 1.0:
+                processors.append(GeneratedOnly(transformers.RepetitionPenaltyLogitsProcessor(repetition_penalty),
+                                                longest))
+            with torch.inference_mode():
+                out = self.model.generate(
+                    input_ids=ids.to(self.device), attention_mask=mask.to(self.device), do_sample=False,
+                    num_beams=beam_size, max_new_tokens=max_new_tokens, eos_token_id=self._stop,
+                    pad_token_id=self._pad, logits_processor=transformers.LogitsProcessorList(processors),
+                    temperature=None, top_p=None, top_k=None)
+        results = []
+        for row in out[:, longest:].tolist():
+            end = next((i for i, t in enumerate(row) if t in self._stop), None)
+            new = row[:end] if end is not None else row
+            results.append((self._text(new), len(new) + (1 if end is not None else 0)))
+        return results
+
+
+class CT2CausalLMBackend(_Prompting):
+    """The built CTranslate2 folder (int8 by default), with one-thread workers sharing each batch."""
+
+    def __init__(self, resolved, device: str = "cpu", compute_type: str = "int8", threads: int | None = None):
+        try:
+            import ctranslate2
+        except ImportError:
+            raise MissingDependencyError("the CTranslate2 backend needs ctranslate2: pip install ctranslate2") from None
+        from .ct2 import cpu_split
+        from ..models.seq2seq import load_tokenizer
+
+        self.spec = resolved.spec
+        self.path = resolved.path
+        self.model_id = resolved.spec.built_from or resolved.id  # a built copy is its source's
+        self.languages = tuple(resolved.spec.languages)
+        try:
+            self.tokenizer = load_tokenizer(resolved.path)
+            self.vocab = VocabMap.load(resolved.path)
+            self.workers, per_worker = cpu_split(threads) if device == "cpu" else (1, 0)
+            self.generator = ctranslate2.Generator(str(resolved.path), device=device, compute_type=compute_type,
+                                                   inter_threads=self.workers, intra_threads=per_worker)
+        except (OSError, ValueError, RuntimeError, KeyError, TypeError, AttributeError) as exc:
+            raise ModelNotFoundError(f"could not load the CTranslate2 model in {resolved.path} "
+                                     f"({type(exc).__name__}: {exc}); delete the folder to have it built "
+                                     f"again.") from exc
+        self.compute_type = compute_type
+        self.max_input_tokens = MAX_INPUT_TOKENS
+        self.max_output_tokens = MAX_OUTPUT_TOKENS
+        self._tokens = self.tokenizer.convert_ids_to_tokens(self.vocab.keep)
+        self._index = {token: i for i, token in enumerate(self._tokens)}
+        self._stop = [self._tokens[self.vocab.new_id(self.tokenizer.eos_token_id)],
+                      self._tokens[self.vocab.new_id(_newline_id(self.tokenizer))]]
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"CT2CausalLMBackend({self.model_id!r}, {self.path}, {self.compute_type})"
+
+    def generate(self, texts: Sequence[str], src: str, tgt: str, *, beam_size: int, max_new_tokens: int,
+                 no_repeat_ngram_size: int, repetition_penalty: float) -> list[tuple[str, int]]:
+        with self._lock:
+            prompts = self._prompt_ids(texts, src, tgt)
+        start = [[self._tokens[i] for i in p] for p in prompts]
+        # max_length counts generated tokens only, and the results leave the prompt out, also
+        # for prompts longer than the shortest (measured: the same as one prompt at a time)
+        results = self.generator.generate_batch(
+            start, max_length=max_new_tokens, beam_size=beam_size, sampling_topk=1,
+            no_repeat_ngram_size=no_repeat_ngram_size, repetition_penalty=repetition_penalty,
+            end_token=self._stop, include_prompt_in_result=False, return_end_token=True,
+            max_batch_size=-(-len(start) // self.workers))
+        out = []
+        for result in results:
+            tokens = result.sequences[0]
+            ended = bool(tokens) and tokens[-1] in self._stop
+            new = tokens[:-1] if ended else tokens
+            out.append((self._text([self._index[t] for t in new]), len(new) + (1 if ended else 0)))
+        return out
+
+
+def _newline_id(tokenizer) -> int:
+    ids = tokenizer("\n", add_special_tokens=False)["input_ids"]
+    return ids[-1]
