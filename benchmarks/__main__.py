@@ -29,6 +29,8 @@ BENCHMARKS = {
     "summarization": ("benchmarks.summarization", "summarization",
                       "extractive summarizer vs lead-k: ROUGE on four sets"),
     "cache": ("benchmarks.cache_speed", "cache_speed", "briefs from an empty vs a filled result cache; memory"),
+    "embedded-speed": ("benchmarks.embedded_speed", "embedded_speed",
+                       "the embedded translator on transformers fp32 vs CTranslate2 int8: tokens/s at batch 1 and 16"),
     "brief": ("benchmarks.brief", "brief",
               "brief() of the seed article to en, km, ms: time, memory, the summary (or the error)"),
     "ray": ("benchmarks.ray_scaling", "ray_scaling",

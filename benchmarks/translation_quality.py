@@ -84,13 +84,26 @@ def malay_variety(lines: list[str]) -> dict:
 
 
 def translate_lines(lines: list[str], src: str, tgt: str, model: str | None,
-                    beam_size: int = 1) -> tuple[list[str], str]:
-    """The model's translations, and the model that ran (model=None: the configured default)."""
+                    beam_size: int = 1) -> tuple[list[str], str, dict[str, int]]:
+    """The model's translations, the model that ran (model=None: the configured default), and
+    how often each guard stepped in (numbers repaired, segments retried, sentences split, ...)."""
     import newsbrief as nb
 
     result = nb.translate(nb.Article.from_sentences(lines), to=tgt, src=src, model=model, cache=None,
                           beam_size=beam_size)
-    return [pair.target for pair in result.sentences], str(result.model)
+    return [pair.target for pair in result.sentences], str(result.model), guard_counts(result.notes)
+
+
+def guard_counts(notes) -> dict[str, int]:
+    """Notes of a translation counted by what happened (see translation/base.py and protect.py)."""
+    kinds = {"numbers repaired": "numbers_repaired", "model dropped": "terms_appended", "retried": "retried",
+             "split into": "split", "kept the source text": "kept_source"}
+    counts = {name: 0 for name in kinds.values()}
+    for note in notes:
+        for text, name in kinds.items():
+            if text in note.lower():
+                counts[name] += 1
+    return counts
 
 
 def dictionary_lines(lines: list[str], src: str, tgt: str, parallel: Path, cache_dir: Path | None) -> list[str]:
@@ -114,8 +127,8 @@ def run_system(system: str, sources: list[str], references: list[str], src: str,
             hypotheses = dictionary_lines(sources, src, tgt, args.parallel, args.dictionary_cache)
         else:
             name = system.removeprefix("model:")
-            hypotheses, row["model"] = translate_lines(sources, src, tgt, None if name == "default" else name,
-                                                        args.beam_size)
+            hypotheses, row["model"], row["guards"] = translate_lines(
+                sources, src, tgt, None if name == "default" else name, args.beam_size)
     except NewsbriefError as exc:  # no model configured, a missing package: recorded, not faked
         return {**row, "error": f"{type(exc).__name__}: {exc}"}
     seconds = time.perf_counter() - start
@@ -153,6 +166,15 @@ def markdown(results: list[dict], systems: list[str], references: dict | None = 
         by = {(r["direction"], r["system"]): r.get("chrf++") for r in results}
         body = (rpt.markdown_table(["chrF++", *systems], [[d, *(by.get((d, s)) for s in systems)] for d in directions],
                                    numeric=[False] + [True] * len(systems)) + "\n\n" + body)
+    guarded = [r for r in results if r.get("guards")]
+    if guarded:
+        names = list(guarded[0]["guards"])
+        body += "\n\n" + rpt.markdown_table(
+            ["direction", "system", *(n.replace("_", " ") for n in names)],
+            [[r["direction"], r["system"], *(r["guards"][n] for n in names)] for r in guarded],
+            numeric=[False, False] + [True] * len(names))
+        body += ("\n\nGuards: how often newsbrief's checks repaired a model's output (numbers put back, dropped "
+                 "protected terms appended, suspicious segments retried, long sentences split, source kept).")
     into_ms = [r for r in results if r["direction"].endswith("->ms") and r.get("malay_variety")]
     if into_ms:
         body += "\n\n" + rpt.markdown_table(

@@ -14,7 +14,7 @@ import logging
 from importlib import import_module
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 # The library never configures logging; the CLI does.
 logging.getLogger("newsbrief").addHandler(logging.NullHandler())

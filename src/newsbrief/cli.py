@@ -11,7 +11,7 @@ import sys
 import warnings
 from typing import Callable
 
-from . import __version__
+from ._version import __version__
 from .cliutil import (
     FORMATS,
     SafeStream,

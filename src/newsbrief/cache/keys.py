@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
-from .. import __version__
+from .._version import __version__
 from ..errors import ConfigError
 
 __all__ = ["KEY_VERSION", "fingerprint", "model_files_hash", "FileHashMemo"]
