@@ -91,3 +91,31 @@ def test_detect_step_caches_its_result(tmp_path):
     assert store.stats()["steps"]["detect"]["hits"] == 1
     assert second.detection == first.detection
     assert [s.lang for s in second.sentences] == [s.lang for s in first.sentences] == ["ms", "en", "km"]
+
+
+def test_one_sentence_is_classified_once(monkeypatch):
+    import newsbrief.lid as lid
+
+    calls = []
+    real = lid.identify
+
+    def counting(text):
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(lid, "identify", counting)
+    assert nb.detect(MS).lang == "ms"
+    assert calls == [MS]  # the document, its one paragraph and its one sentence are the same string
+    calls.clear()
+    text = f"{EN}\n\n{KM}"
+    assert [p.lang for p in nb.detect(text, per="sentence").parts] == ["en", "km"]
+    assert sorted(calls) == sorted([text, EN, KM])  # paragraphs and sentences coincide: asked once each
+
+
+def test_translation_benchmark_malay_variety_share():
+    from benchmarks.translation_quality import malay_variety
+
+    indonesian = "Pemerintah Indonesia akan mengalokasikan uang tambahan untuk rumah sakit pemerintah pada tahun depan."
+    got = malay_variety([MS, MS, indonesian, EN, "  "])
+    assert got == {"ms": 2, "id": 1, "other": 1, "share": round(2 / 3, 4)}
+    assert malay_variety([EN])["share"] is None  # nothing Malay or Indonesian: no share, not 0
