@@ -23,6 +23,12 @@ Default sets (shared/data is ../shared/data from the repository root; nothing he
       (models/recipes/lid_ms_id/heldout/id_debian_reference.txt.gz)
   id  Tatoeba eng-msa, odd lines labelled ind                  held-out
   id  TICO-19 eng-msa .msa (unlabelled; mostly Indonesian)     held-out, indicative only
+  ms  DSLCC v1, v2 Malaysian news; FLORES-200 dev zsm: the test parts (30%) of the fixed split in
+      models/recipes/lid_ms_id/heldout/split.tsv                held-out
+  id  DSLCC v1, v2 Indonesian news; UD Indonesian GSD, CSUI, PUD; FLORES-200 dev ind: their test parts  held-out
+
+Speed: detect(sentence) (newsbrief.detect, one sentence a call, one thread) over the NTREX-128 eng, khm, msa
+sentences and the kumparan held-out sentences, after a warm-up pass that loads every model; best of 3 passes.
 
 Prints a Markdown table (accuracy per set, sentence and document level) and confusion matrices over
 en/km/ms/id/und/other, and writes JSON (default benchmarks/results/detection.json) with a signature:
@@ -124,7 +130,38 @@ def default_sets(doc_size: int) -> list[dict]:
     attempt(lambda: add("Debian Reference id", "id", "held-out", read_lines(HELDOUT / "id_debian_reference.txt.gz")))
     attempt(lambda: add("Tatoeba ind (odd lines)", "id", "held-out", tatoeba_msa("ind", 1)))
     attempt(lambda: add("TICO-19 msa (mostly id)", "id", "indicative", read_lines(ko / "eng-msa" / "tico19-test.msa")))
-    return sets
+    for source, (_, lang, name) in SPLIT_SOURCES.items():
+        attempt(lambda source=source, lang=lang, name=name: add(name, lang, "held-out", split_part(source)))
+    # in a readable order: by language, the new sets after the older ones of the same language
+    order = {"en": 0, "km": 1, "ms": 2, "id": 3}
+    return sorted(sets, key=lambda s: order.get(s["lang"], 9))
+
+
+SPLIT_SOURCES = {  # split.tsv source -> (path under shared/data, lang, set name)
+    "dslcc_v1.ms": ("lid/dslcc_v1.ms.txt", "ms", "DSLCC v1 ms (test part)"),
+    "dslcc_v2.ms": ("lid/dslcc_v2.ms.txt", "ms", "DSLCC v2 ms (test part)"),
+    "flores200_dev.zsm": ("parallel/flores200_dev/flores200_dev.zsm", "ms", "FLORES-200 dev zsm (test part)"),
+    "dslcc_v1.id": ("lid/dslcc_v1.id.txt", "id", "DSLCC v1 id (test part)"),
+    "dslcc_v2.id": ("lid/dslcc_v2.id.txt", "id", "DSLCC v2 id (test part)"),
+    "ud_id_gsd": ("lid/ud_id_gsd.id.txt", "id", "UD Indonesian GSD (test part)"),
+    "ud_id_csui": ("lid/ud_id_csui.id.txt", "id", "UD Indonesian CSUI (test part)"),
+    "ud_id_pud": ("lid/ud_id_pud.id.txt", "id", "UD Indonesian PUD (test part)"),
+    "flores200_dev.ind": ("parallel/flores200_dev/flores200_dev.ind", "id", "FLORES-200 dev ind (test part)"),
+}
+
+
+def split_part(source: str, letter: str = "t") -> list[str]:
+    """The lines of a split.tsv source in one part (t: test, the held-out 30%; d: dev; r: train)."""
+    letters = None
+    for line in read_lines(HELDOUT / "split.tsv"):
+        if not line.startswith("#") and line.split("\t")[0] == source:
+            letters = line.split("\t")[1]
+    if letters is None:
+        raise FileNotFoundError(f"{source} is not in {HELDOUT / 'split.tsv'}")
+    lines = read_lines(DATA / SPLIT_SOURCES[source][0])
+    if len(lines) != len(letters):
+        raise ValueError(f"{source}: {len(lines)} lines but the split has {len(letters)}; rerun split.py")
+    return [t for t, p in zip(lines, letters) if p == letter]
 
 
 def bucket(lang: str) -> str:
@@ -165,6 +202,37 @@ def timing_1m() -> dict:
             "runs_s": [round(t, 4) for t in times]}
 
 
+def speed(runs: int = 3) -> dict:
+    """detect(sentence) sentences per second, one thread: NTREX-128 eng, khm, msa and kumparan held-out
+    sentences, interleaved; a warm-up pass first (it loads pycld2, langid.py and the Malay model)."""
+    from newsbrief import detect
+
+    per_lang: dict[str, list[str]] = {}
+    for code, lang in (("eng", "en"), ("khm", "km"), ("msa", "ms")):
+        try:
+            per_lang[lang] = ntrex(code)[0]
+        except FileNotFoundError:
+            pass
+    per_lang["id"] = read_lines(HELDOUT / "id_kumparan_heldout.txt.gz")[:2000]
+    per_lang = {lang: [s for s in v if s.strip()] for lang, v in per_lang.items()}
+    mixed = [s for group in zip(*per_lang.values()) for s in group]
+    for s in mixed:  # warm-up
+        detect(s)
+    out: dict = {"sentences": len(mixed), "runs": runs, "threads": 1}
+    for name, items in [("all (interleaved)", mixed)] + list(per_lang.items()):
+        best = best_cpu = None
+        for _ in range(runs):
+            t0, c0 = time.perf_counter(), time.process_time()
+            for s in items:
+                detect(s)
+            elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
+            best = elapsed if best is None else min(best, elapsed)
+            best_cpu = cpu if best_cpu is None else min(best_cpu, cpu)
+        out[name] = {"n": len(items), "best_s": round(best, 4), "sentences_per_s": round(len(items) / best),
+                     "best_cpu_s": round(best_cpu, 4), "sentences_per_cpu_s": round(len(items) / best_cpu)}
+    return out
+
+
 def signature() -> dict:
     model = ROOT / "src" / "newsbrief" / "lid" / "data" / "msid.tsv.gz"
     return base_signature(("newsbrief", "pycld2", "langid"), msid_model_sha256=hashlib.sha256(
@@ -172,6 +240,9 @@ def signature() -> dict:
 
 
 def markdown(results: list[dict], timing: dict | None) -> str:
+    """The report page; timing: the JSON's "timing_1m_chars" (with the detect(sentence) speed under
+    "detect_sentence", so that `python -m benchmarks detection` renders it from the JSON as well)."""
+    speeds = (timing or {}).get("detect_sentence")
     lines = ["| lang | set | split | sentences | sentence acc | documents (unit) | document acc |",
              "|---|---|---|---|---|---|---|"]
     for r in results:
@@ -192,6 +263,15 @@ def markdown(results: list[dict], timing: dict | None) -> str:
         for r in results:
             c = r[level]["confusion"]
             lines.append(f"| {r['name']} | {r['lang']} | " + " | ".join(str(c[k]) for k in CLASSES) + " |")
+    if speeds:
+        lines += ["", f"detect(sentence), one sentence a call, one thread, best of {speeds['runs']} passes after a "
+                  f"warm-up (target: 2,000 sentences/s). Wall clock, and per second of this process's CPU time "
+                  f"(the machine may be shared; see the load average above):", "",
+                  "| sentences | n | sentences/s (wall) | sentences per CPU second |", "|---|---|---|---|"]
+        for name, v in speeds.items():
+            if isinstance(v, dict):
+                cpu = f"{v['sentences_per_cpu_s']:,}" if "sentences_per_cpu_s" in v else "n/a"
+                lines.append(f"| {name} | {v['n']} | {v['sentences_per_s']:,} | {cpu} |")
     if timing:
         lines += ["", (f"identify() on a {timing['chars']:,}-character document: {timing['best_s']:.3f} s "
                   f"(best of 3; runs {timing['runs_s']}) -> {timing['result'][0]}")]
@@ -204,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="evaluate FILE(s) (one sentence a line, .gz allowed) as language LANG; repeatable")
     ap.add_argument("--doc-size", type=int, default=10, help="lines per document where no ids exist (10)")
     ap.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results" / "detection.json")
-    ap.add_argument("--no-timing", action="store_true", help="skip the 1M-character timing")
+    ap.add_argument("--no-timing", action="store_true", help="skip the 1M-character timing and the speed run")
     args = ap.parse_args(argv)
 
     if args.lang:
@@ -222,6 +302,8 @@ def main(argv: list[str] | None = None) -> int:
         sets = default_sets(args.doc_size)
     results = [run_set(s) for s in sets]
     timing = None if args.no_timing else timing_1m()
+    if timing is not None:
+        timing["detect_sentence"] = speed()
     print(markdown(results, timing))
     args.json.parent.mkdir(parents=True, exist_ok=True)
     report = {"benchmark": "language identification (newsbrief.lid.identify)", "signature": signature(),
