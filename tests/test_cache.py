@@ -31,7 +31,7 @@ from newsbrief.cache import (
     open_cache,
     parse_size,
 )
-from newsbrief.cache.cli import add_commands
+from newsbrief.commands.cache import add_commands
 from newsbrief.errors import ConfigError, NewsbriefError
 
 SRC = str(Path(store_module.__file__).resolve().parents[2])
@@ -580,7 +580,7 @@ def test_cli_in_a_subprocess_and_import_is_light(tmp_path):
     code = """
         import sys, argparse
         before = set(sys.modules)
-        from newsbrief.cache.cli import add_commands
+        from newsbrief.commands.cache import add_commands
         from newsbrief.cache import Cache
         parser = argparse.ArgumentParser(prog="newsbrief")
         add_commands(parser.add_subparsers())

@@ -177,10 +177,13 @@ def test_model_cache():
 # --------------------------------------------------------------------------- CLI
 
 def run_cli(capsys, *argv):
-    from newsbrief.translation.cli import add_commands
+    from newsbrief.commands import models as models_commands
+    from newsbrief.commands import translate as translate_commands
 
     parser = argparse.ArgumentParser(prog="newsbrief")
-    add_commands(parser.add_subparsers(dest="command"))
+    commands = parser.add_subparsers(dest="command")
+    for module in (translate_commands, models_commands):
+        module.add_commands(commands)
     args = parser.parse_args(list(argv))
     code = args.run(args)
     return code, capsys.readouterr().out

@@ -256,7 +256,7 @@ def test_fetch_is_the_allow_download_path(hub, tmp_path):
 
 
 def test_importing_the_module_loads_no_huggingface_hub():
-    code = ("import sys, newsbrief.models.download, newsbrief.translation.cli; "
+    code = ("import sys, newsbrief.models.download, newsbrief.commands.models; "
             "print(sorted(m for m in ('huggingface_hub', 'torch', 'transformers') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -66,8 +66,10 @@ def test_ray_gives_the_local_engine_s_briefs_in_order(ray_local, tiny, articles)
 
 
 def test_models_load_once_per_worker_not_per_article(ray_local, tiny, articles):
+    from newsbrief.briefs import _brief_chunk
+
     results, stats = ray_engine.run_briefs(
-        articles, to="en", src=None, cache=None, errors="collect", batch_size=1, workers=2, address=None,
+        articles, _brief_chunk, to="en", src=None, cache=None, errors="collect", batch_size=1, workers=2, address=None,
         progress=False, options={"translation_model": str(tiny["m2m100"])})
     translated = sum(1 for r in results if not isinstance(r, Failure) and r.models["translate"])
     assert translated == 5

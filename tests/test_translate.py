@@ -278,7 +278,7 @@ def test_no_model_installed_says_what_to_do(monkeypatch):
 
 
 def test_newsbrief_translate_is_the_function_even_after_the_package_is_imported():
-    import newsbrief.translation.cli  # noqa: F401  (must not shadow the function newsbrief.translate)
+    import newsbrief.commands.translate  # noqa: F401  (must not shadow the function newsbrief.translate)
 
     assert callable(newsbrief.translate)
     result = newsbrief.translate("Hello there.", to="ms", src="en", translator=fake_translator())
@@ -464,7 +464,7 @@ def test_broken_model_folder_is_a_clear_error(tmp_path):
         translate("Hello there.", to="km", src="en", model=str(broken), models=ModelCache())
 
 
-def test_a_model_with_a_registry_warning_warns_when_it_loads(tiny, tmp_path):
+def test_a_model_with_a_registry_warning_warns_when_it_translates(tiny, tmp_path):
     import json
     import shutil
     import warnings
@@ -476,9 +476,9 @@ def test_a_model_with_a_registry_warning_warns_when_it_loads(tiny, tmp_path):
         "name": "weak", "family": "marian", "languages": ["en", "km", "ms"],
         "codes": {"en": "eng", "km": "khm", "ms": "zsm"}, "warning": "experimental: chrF++ 12 on news"}))
     models = ModelCache()
-    with pytest.warns(ModelQualityWarning, match="weak: experimental: chrF"):
-        load_backend(str(folder), models=models)
+    with pytest.warns(ModelQualityWarning, match=r"weak \(en->km\): experimental: chrF"):
+        translate("Hello there.", to="km", src="en", model=str(folder), models=models, cache=None, **FAST)
     with warnings.catch_warnings():
         warnings.simplefilter("error", ModelQualityWarning)
-        load_backend(str(folder), models=models)  # already loaded: said once
-        load_backend(str(tiny["marian"]), models=models)  # no warning in its spec
+        translate("Hello there.", to="km", src="en", model=str(tiny["marian"]), models=models, cache=None,
+                  **FAST)  # no warning in its spec

@@ -152,7 +152,7 @@ def _brief_many_ray(items, to, progress, errors, batch_size, src, cache, workers
     # the local engine's argument checks, on no items
     run_in_batches([], lambda chunk, offset: [], batch_size=batch_size, progress=False, errors=errors,
                    record=brief_record)
-    results, _ = run_briefs(inputs, to=to, src=src, cache=cache, errors=errors, batch_size=batch_size,
+    results, _ = run_briefs(inputs, _brief_chunk, to=to, src=src, cache=cache, errors=errors, batch_size=batch_size,
                             workers=workers, address=address, progress=progress, options=options)
     if series is not None:
         import pandas as pd

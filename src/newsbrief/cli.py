@@ -184,12 +184,10 @@ def build_parser() -> argparse.ArgumentParser:
                            help="with --engine ray: worker processes (default: one per CPU of the cluster)")
     summarize.set_defaults(run=cmd_summarize)
 
-    from .translation.cli import add_commands as add_translation_commands
+    from .commands import cache, models, translate
 
-    add_translation_commands(commands)
-    from .cache.cli import add_commands as add_cache_commands
-
-    add_cache_commands(commands)
+    for module in (translate, models, cache):
+        module.add_commands(commands)
     return parser
 
 

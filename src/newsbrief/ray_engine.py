@@ -73,10 +73,13 @@ def _cache_for_workers(cache: Any) -> Any:
 class BriefWorker:
     """The map_batches actor: one per worker process, alive for the whole run."""
 
-    def __init__(self, to, src, cache, errors, options):
+    def __init__(self, brief_chunk, to, src, cache, errors, options):
         from .cache import open_cache
         from .models import default_cache
 
+        # brief_chunk(items, offset, to, src, cache, errors, options) -> results: the local engine's
+        # batch function, passed in (pickled by reference) so this module stays below briefs.py
+        self.brief_chunk = brief_chunk
         self.to, self.src, self.errors, self.options = to, src, errors, dict(options)
         self.cache = open_cache(cache)
         self.stats = WorkerStats(pid=os.getpid(), node=os.uname().nodename)
@@ -103,13 +106,11 @@ class BriefWorker:
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         import resource
 
-        from .briefs import _brief_chunk
-
         indices = [int(i) for i in batch["index"]]
         items = [pickle.loads(blob) for blob in batch["item"]]
         offset = indices[0]
         try:
-            results = _brief_chunk(items, offset, self.to, self.src, self.cache, self.errors, self.options)
+            results = self.brief_chunk(items, offset, self.to, self.src, self.cache, self.errors, self.options)
             payloads = [_dump(r) for r in results]
             kinds = ["failure" if _is_failure(r) else "ok" for r in results]
         except Exception as exc:  # noqa: BLE001 - errors="raise": the driver raises it
@@ -194,10 +195,11 @@ def ensure_ray(address: str | None = None, workers: int | None = None):
     return ray
 
 
-def run_briefs(items: list[Any], *, to: str | None, src: str | None, cache: Any, errors: str, batch_size: int,
-               workers: int | None, address: str | None, progress: bool,
+def run_briefs(items: list[Any], brief_chunk, *, to: str | None, src: str | None, cache: Any, errors: str,
+               batch_size: int, workers: int | None, address: str | None, progress: bool,
                options: dict[str, Any]) -> tuple[list[Any], dict[int, WorkerStats]]:
-    """(results in input order, what each worker did). See the module docstring."""
+    """(results in input order, what each worker did), each batch briefed by brief_chunk on a
+    worker. See the module docstring."""
     from .pipeline import Failure
 
     if workers is not None and workers < 1:
@@ -219,7 +221,8 @@ def run_briefs(items: list[Any], *, to: str | None, src: str | None, cache: Any,
     # one batch in flight per actor: a batch goes to whichever worker is free (a worker that
     # queues four while loading its models leaves the others idle on small runs)
     out = ds.map_batches(BriefWorker, batch_size=None, batch_format="pandas", zero_copy_batch=False,
-                         fn_constructor_kwargs=dict(to=to, src=src, cache=_cache_for_workers(cache),
+                         fn_constructor_kwargs=dict(brief_chunk=brief_chunk, to=to, src=src,
+                                                    cache=_cache_for_workers(cache),
                                                     errors=errors, options=options),
                          compute=ray.data.ActorPoolStrategy(size=n_workers, max_tasks_in_flight_per_actor=1),
                          num_cpus=1,

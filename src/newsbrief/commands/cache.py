@@ -22,19 +22,19 @@ def _human(n: int) -> str:
 
 
 def _open(args: argparse.Namespace):
-    from .resolve import open_cache
+    from ..cache import open_cache
 
     return open_cache(args.cache if args.cache else True)
 
 
 def _disabled_note() -> str:
-    from .base import ENV_PATH
+    from ..cache import ENV_PATH
 
     return f"the cache is disabled ({ENV_PATH}=off); unset {ENV_PATH} or pass --cache PATH"
 
 
 def cmd_cache_path(args: argparse.Namespace) -> int:
-    from .store import Cache
+    from ..cache import Cache
 
     cache = _open(args)
     if not isinstance(cache, Cache):
