@@ -16,7 +16,6 @@ from __future__ import annotations
 import threading
 from typing import Sequence
 
-from ..errors import MissingDependencyError, ModelNotFoundError
 from ..models.causal_lm import GeneratedOnly, import_torch
 from ..models.vocab import VocabMap
 from .prompts import prompt
@@ -107,27 +106,15 @@ class CT2CausalLMBackend(_Prompting):
     """The built CTranslate2 folder (int8 by default), with one-thread workers sharing each batch."""
 
     def __init__(self, resolved, device: str = "cpu", compute_type: str = "int8", threads: int | None = None):
-        try:
-            import ctranslate2
-        except ImportError:
-            raise MissingDependencyError("the CTranslate2 backend needs ctranslate2: pip install ctranslate2") from None
-        from .ct2 import cpu_split
-        from ..models.seq2seq import load_tokenizer
+        from .ct2 import open_engine
 
         self.spec = resolved.spec
         self.path = resolved.path
         self.model_id = resolved.spec.built_from or resolved.id  # a built copy is its source's
         self.languages = tuple(resolved.spec.languages)
-        try:
-            self.tokenizer = load_tokenizer(resolved.path)
-            self.vocab = VocabMap.load(resolved.path)
-            self.workers, per_worker = cpu_split(threads) if device == "cpu" else (1, 0)
-            self.generator = ctranslate2.Generator(str(resolved.path), device=device, compute_type=compute_type,
-                                                   inter_threads=self.workers, intra_threads=per_worker)
-        except (OSError, ValueError, RuntimeError, KeyError, TypeError, AttributeError) as exc:
-            raise ModelNotFoundError(f"could not load the CTranslate2 model in {resolved.path} "
-                                     f"({type(exc).__name__}: {exc}); delete the folder to have it built "
-                                     f"again.") from exc
+        self.tokenizer, self.generator, self.workers = open_engine(
+            "Generator", resolved.path, device, compute_type, threads, "Delete the folder to have it built again.")
+        self.vocab = VocabMap.load(resolved.path)
         self.compute_type = compute_type
         self.max_input_tokens = MAX_INPUT_TOKENS
         self.max_output_tokens = MAX_OUTPUT_TOKENS

@@ -32,27 +32,34 @@ def cpu_split(threads: int | None) -> tuple[int, int]:
     return workers, max(1, threads // workers)
 
 
+def open_engine(kind: str, path, device: str, compute_type: str, threads: int | None, fix: str):
+    """(tokenizer, ctranslate2.Translator or Generator, workers) of a CTranslate2 folder; a folder
+    that does not load is a ModelNotFoundError that ends with `fix` (what to do about it)."""
+    try:
+        import ctranslate2
+    except ImportError:
+        raise MissingDependencyError("the CTranslate2 backend needs ctranslate2: pip install ctranslate2") from None
+    try:
+        tokenizer = load_tokenizer(path)
+        workers, per_worker = cpu_split(threads) if device == "cpu" else (1, 0)
+        engine = getattr(ctranslate2, kind)(str(path), device=device, compute_type=compute_type,
+                                            inter_threads=workers, intra_threads=per_worker)
+    except (OSError, ValueError, RuntimeError, KeyError, TypeError, AttributeError) as exc:
+        raise ModelNotFoundError(f"could not load the CTranslate2 model in {path} ({type(exc).__name__}: {exc}). "
+                                 f"{fix}") from exc
+    return tokenizer, engine, workers
+
+
 class CT2Backend:
     def __init__(self, resolved: ResolvedModel, device: str = "cpu", compute_type: str = "int8",
                  threads: int | None = None):
-        try:
-            import ctranslate2
-        except ImportError:
-            raise MissingDependencyError("the CTranslate2 backend needs ctranslate2: "
-                                         "pip install 'newsbrief[ct2]'") from None
         self.spec = resolved.spec
         self.path = resolved.path
         self.model_id = resolved.id
         self.languages = tuple(resolved.spec.languages)
-        try:
-            self.tokenizer = load_tokenizer(resolved.path)
-            self.workers, per_worker = cpu_split(threads) if device == "cpu" else (1, 0)
-            self.translator = ctranslate2.Translator(str(resolved.path), device=device, compute_type=compute_type,
-                                                     inter_threads=self.workers, intra_threads=per_worker)
-        except (OSError, ValueError, RuntimeError, KeyError, TypeError, AttributeError) as exc:
-            raise ModelNotFoundError(f"could not load the CTranslate2 model in {resolved.path} "
-                                     f"({type(exc).__name__}: {exc}). Convert it again with "
-                                     f"`newsbrief models convert NAME --to ct2`.") from exc
+        self.tokenizer, self.translator, self.workers = open_engine(
+            "Translator", resolved.path, device, compute_type, threads,
+            "Convert it again with `newsbrief models convert NAME --to ct2`.")
         self.codes = LanguageCodes(resolved.spec, self.tokenizer)
         self.compute_type = compute_type
         # a vocabulary map converted in (vmap.txt) restricts decoding to the target language's subwords
