@@ -137,6 +137,12 @@ def test_first_use_builds_a_ct2_copy_once_and_translates_every_sentence_offline(
     # a second process-level load reuses the copy; a changed adapter is built again
     nb.translate("Hello there.", to="ms", src="en", model=str(folder), cache=None, models=ModelCache(), **FAST)
     assert "building" not in capfd.readouterr().err
+    # re-measured limits reach the built copy without a rebuild
+    data = json.loads((folder / "newsbrief.json").read_text())
+    (folder / "newsbrief.json").write_text(json.dumps({**data, "quality_warnings": {"en-ms": "chrF++ 1.0"}}))
+    with pytest.warns(ModelQualityWarning, match="chrF.. 1.0"):
+        nb.translate("Hello there.", to="ms", src="en", model=str(folder), cache=None, models=ModelCache(), **FAST)
+    assert "building" not in capfd.readouterr().err
     _shipped(gemma_base, folder, seed=1)
     nb.translate("Hello there.", to="ms", src="en", model=str(folder), cache=None, models=ModelCache(), **FAST)
     assert "building tiny-gemma-mt" in capfd.readouterr().err

@@ -149,14 +149,22 @@ def build_ct2(folder: str | Path, out: str | Path, spec: dict, base_dir: str | P
         InMemory().convert(str(staged), quantization=quantization)
         tokenizer.save_pretrained(str(staged))
         vocab.save(staged)
-        built = {k: v for k, v in spec.items() if k not in ("path", "embedded")}
-        built.update(name=out.name, format="ctranslate2", built_from=spec["name"],
-                     source_fingerprint=source_fingerprint(folder))
-        (staged / "newsbrief.json").write_text(json.dumps(built, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        _write_spec(staged, _built_spec(spec, out.name, source_fingerprint(folder)))
         if out.exists():
             shutil.rmtree(out)
         staged.rename(out)
     return out
+
+
+def _built_spec(spec: dict, name: str, fingerprint: str) -> dict:
+    """The spec of a built copy: its source's, as a CTranslate2 folder that says where it came from."""
+    built = {k: v for k, v in spec.items() if k not in ("path", "embedded")}
+    built.update(name=name, format="ctranslate2", built_from=spec["name"], source_fingerprint=fingerprint)
+    return built
+
+
+def _write_spec(folder: Path, spec: dict) -> None:
+    (folder / "newsbrief.json").write_text(json.dumps(spec, ensure_ascii=False, indent=2) + "\n", "utf-8")
 
 
 def ensure_built(resolved, compute_type: str = "int8"):
@@ -166,16 +174,20 @@ def ensure_built(resolved, compute_type: str = "int8"):
     import sys
     import time
 
-    from . import ResolvedModel, infer_spec, user_model_dir
+    from . import ModelSpec, ResolvedModel, infer_spec, user_model_dir
 
     if resolved.spec.format == "ctranslate2":
         return resolved
     out = user_model_dir() / f"{resolved.spec.name}-ct2-{compute_type}"
     fingerprint = source_fingerprint(resolved.path)
+    wanted = _built_spec(resolved.spec.to_dict(), out.name, fingerprint)
     if (out / "model.bin").is_file():
         try:
             spec = infer_spec(out)
             if spec.source_fingerprint == fingerprint:
+                if spec.to_dict() != ModelSpec.from_dict(wanted).to_dict():  # scores or warnings re-measured
+                    _write_spec(out, wanted)
+                    spec = infer_spec(out)
                 return ResolvedModel(spec, out, "built")
         except ConfigError:
             pass
