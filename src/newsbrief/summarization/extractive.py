@@ -4,7 +4,15 @@ No model, no download, deterministic, a few milliseconds per article, any langua
 the segmenter splits (English, Malay, Khmer: Khmer sentences end with ។/៕ and are
 scored on orthographic syllables, the same units newsbrief.metrics uses).
 
-Method "position-centrality" (see ScorerConfig for the weights):
+Default method "learned" (METHOD): a linear scorer over sentence_features() (position,
+length, TF-ISF centrality and overlap with the lede/headline, numbers, names and key
+figures from newsbrief.facts, quotes, and the heuristic score below), weights in
+data/scorer.json fitted on the training halves of the shared sets by
+models/recipes/extractive_scorer/ (see its README); a "single" profile when one sentence
+is asked for, "multi" otherwise; articles of <= SHORT_ARTICLE content sentences asked for
+several sentences are ranked by the heuristic. scorer="heuristic" gives the method below.
+
+Method "position-centrality" (scorer="heuristic"; see ScorerConfig for the weights):
 
 1. Non-content sentences are set aside: photo credits ("(Hun Manet's Facebook)",
    "Photo: AFP"), the caption just before a credit, exact repeats (captions printed
@@ -36,21 +44,29 @@ one sentence is asked for (position dominates), see the benchmark results.
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
 from ..article import Article, Paragraph
-from ..errors import ConfigError
+from ..errors import ConfigError, NewsbriefError
 from ..metrics import khmer_syllables, tokenize
 
 __all__ = ["ExtractiveSummary", "ScorerConfig", "DEFAULT_CONFIG", "summarize_extractive",
-           "lead", "count_units", "METHOD"]
+           "lead", "count_units", "METHOD", "HEURISTIC_METHOD", "FEATURES", "sentence_features",
+           "load_scorer", "learned_scores"]
 
-METHOD = "extractive:position-centrality-v1"
+METHOD = "extractive:learned-v1"
+HEURISTIC_METHOD = "extractive:position-centrality-v1"
+SCORERS = ("learned", "heuristic")
+# Articles of at most this many content sentences are ranked by the heuristic when several
+# sentences are asked for (CNN/DM, the multi profile's training data, has no such articles).
+SHORT_ARTICLE = 5
 
 
 @dataclass(frozen=True)
@@ -83,7 +99,7 @@ class ScorerConfig:
     ideal_words: tuple[int, int] = (12, 40)
     quote_penalty: float = 0.15  # subtracted for sentences that open with a quotation mark
     redundancy: float = 0.3      # skip a candidate whose similarity to a chosen one exceeds this
-    name: str = field(default=METHOD, compare=False)
+    name: str = field(default=HEURISTIC_METHOD, compare=False)
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
@@ -271,6 +287,141 @@ def _score(article: Article, config: ScorerConfig,
     return scores, sim, units
 
 
+# --- the learned scorer ---------------------------------------------------------------
+
+FEATURES = (
+    "pos_inv", "first", "second", "third", "rel_pos", "para_first", "first_x_short",
+    "length_fit", "log_units", "centrality", "mean_sim", "sim_lead", "sim_title", "topic",
+    "numbers", "names", "figure_salience", "top_figure", "quote_start", "has_quote", "heuristic",
+)
+_QUOTE_INSIDE = re.compile(r"[\"“”«»„]")
+
+
+def sentence_features(article: Article, config: ScorerConfig = DEFAULT_CONFIG,
+                      similarity: np.ndarray | None = None):
+    """The learned scorer's inputs: one row of FEATURES per sentence.
+
+    Returns (features n x len(FEATURES), non-content mask, TF-ISF similarity, units,
+    heuristic scores). Every feature is language-independent except `names`
+    (capitalised words: 0 in Khmer) and the key-figure ones (newsbrief.facts knows
+    en, ms and km). Non-content sentences get a row of zeros (they are never scored)."""
+    from ..facts import figures_of, names, numbers
+
+    heuristic, sim, units = _score(article, config, similarity)
+    texts = [s.normalized for s in article.sentences]
+    n = len(texts)
+    feats = np.zeros((n, len(FEATURES)))
+    junk = [h <= 0 for h in heuristic]
+    content = [i for i in range(n) if not junk[i]]
+    if not content:
+        return feats, junk, sim, units, heuristic
+    c = len(content)
+    col = {name: j for j, name in enumerate(FEATURES)}
+    khmer = [bool(_KHMER.search(t)) for t in texts]
+    token_sets = [set(tokenize(t)) for t in texts]
+    df: Counter = Counter()
+    for i in content:
+        df.update(token_sets[i])
+    para_first = set()
+    idx = 0
+    for p in article.paragraphs:
+        if p.sentences:
+            para_first.add(idx)
+        idx += len(p.sentences)
+    # a title: a non-content line (headline) before the first content sentence
+    title = next((i for i in range(content[0]) if units[i] >= 3 and not _CREDIT_RE.match(texts[i])), None)
+    cidx = np.array(content)
+    sub = sim[np.ix_(cidx, cidx)]
+    mean_sim = sub.sum(axis=1) / max(c - 1, 1)
+    cent = np.zeros(n)
+    s = np.where(sub > config.threshold, sub - config.threshold, 0.0)
+    cvals = np.triu(s, 1).sum(axis=1) + config.backward * np.tril(s, -1).sum(axis=1)
+    cvals = cvals - cvals.min()
+    if cvals.max() > 0:
+        cvals = cvals / cvals.max()
+    cent[cidx] = cvals
+    topic = np.zeros(n)
+    for i in content:
+        topic[i] = sum((df[t] - 1) * math.log((c + 1) / df[t]) for t in token_sets[i])
+    tmax = topic.max()
+    if tmax > 0:
+        topic /= tmax
+    # key figures: salience as newsbrief.facts ranks them (position-free: index 0)
+    fig_sal = np.zeros(n)
+    best: list[tuple[float, int]] = []
+    for rank, i in enumerate(content):
+        figs = figures_of(texts[i], 0)
+        fig_sal[i] = sum(f.salience for f in figs if f.kind in ("count", "money", "percent"))
+        best.extend((-f.salience / (1.0 + rank / 15), i) for f in figs if f.kind in ("count", "money", "percent"))
+    top = {i for _, i in sorted(best)[:3]}
+    lo, hi = config.ideal_words
+    for rank, i in enumerate(content):
+        scale = 2 if khmer[i] else 1
+        row = feats[i]
+        row[col["pos_inv"]] = 1.0 / (1.0 + rank)
+        row[col["first"]] = rank == 0
+        row[col["second"]] = rank == 1
+        row[col["third"]] = rank == 2
+        row[col["rel_pos"]] = rank / max(c - 1, 1)
+        row[col["para_first"]] = i in para_first
+        row[col["first_x_short"]] = rank == 0 and c <= 5
+        row[col["length_fit"]] = _length_fit(units[i], lo * scale, hi * scale)
+        row[col["log_units"]] = math.log1p(units[i] / scale)
+        row[col["centrality"]] = cent[i]
+        row[col["mean_sim"]] = mean_sim[rank]
+        leads = [j for j in content[:2] if j != i][:1] or [content[0]]
+        row[col["sim_lead"]] = sim[i, leads[0]] if leads[0] != i else 0.0
+        row[col["sim_title"]] = sim[i, title] if title is not None else 0.0
+        row[col["topic"]] = topic[i]
+        row[col["numbers"]] = min(len(numbers(texts[i])), 3) / 3
+        row[col["names"]] = 0.0 if khmer[i] else min(len(names(texts[i])), 5) / 5
+        row[col["figure_salience"]] = min(fig_sal[i], 3.0) / 3
+        row[col["top_figure"]] = i in top
+        row[col["quote_start"]] = texts[i][:1] in _QUOTES
+        row[col["has_quote"]] = bool(_QUOTE_INSIDE.search(texts[i][1:]))
+        row[col["heuristic"]] = heuristic[i]   # the position-centrality score: the prior to improve on
+    return feats, junk, sim, units, heuristic
+
+
+_SCORER_FILE = "data/scorer.json"
+
+
+@lru_cache(maxsize=1)
+def load_scorer() -> dict:
+    """The learned scorer's weights (package data, plain numbers; see
+    models/recipes/extractive_scorer/). Checked against FEATURES."""
+    from importlib import resources
+
+    try:
+        raw = resources.files(__package__).joinpath(_SCORER_FILE).read_text("utf-8")
+        data = json.loads(raw)
+    except (OSError, ValueError) as exc:  # pragma: no cover - a broken install
+        raise NewsbriefError(f"the extractive scorer's weights ({_SCORER_FILE}) could not be read: {exc}; "
+                         "reinstall newsbrief") from exc
+    if list(data.get("features", ())) != list(FEATURES):
+        raise NewsbriefError(f"{_SCORER_FILE} was trained on other features ({data.get('features')}); "
+                             "retrain it with models/recipes/extractive_scorer/train.py")
+    for profile in ("single", "multi"):
+        params = data.get("profiles", {}).get(profile)
+        if not params or any(len(params.get(key, ())) != len(FEATURES) for key in ("mean", "scale", "weights")):
+            raise NewsbriefError(f"{_SCORER_FILE}: profile '{profile}' needs mean, scale and weights "
+                                 f"({len(FEATURES)} numbers each)")
+    return data
+
+
+def learned_scores(feats: np.ndarray, junk: list[bool], profile: str = "multi",
+                   scorer: dict | None = None) -> list[float]:
+    """sigmoid(w . standardized features + b) for content sentences, 0 for the rest.
+    `profile`: "single" (one sentence asked for) or "multi"."""
+    params = (scorer or load_scorer())["profiles"][profile]
+    mean = np.asarray(params["mean"], dtype=float)
+    scale = np.asarray(params["scale"], dtype=float)
+    w = np.asarray(params["weights"], dtype=float)
+    z = ((feats - mean) / scale) @ w + float(params["bias"]) if len(feats) else np.zeros(0)
+    return [0.0 if junk[i] else max(1.0 / (1.0 + math.exp(-float(np.clip(zi, -30, 30)))), 1e-6)
+            for i, zi in enumerate(z)]
+
+
 def _check_budget(sentences: int | None, max_words: int | None) -> None:
     if sentences is not None and (isinstance(sentences, bool) or not isinstance(sentences, int) or sentences < 1):
         raise ConfigError(f"sentences must be a positive integer or None, got {sentences!r}")
@@ -302,26 +453,41 @@ def _select(order: list[int], sim: np.ndarray, units: list[int], sentences: int 
 
 def summarize_extractive(article: Article, sentences: int | None = 3, max_words: int | None = None,
                          config: ScorerConfig = DEFAULT_CONFIG,
-                         similarity: np.ndarray | None = None) -> ExtractiveSummary:
+                         similarity: np.ndarray | None = None, scorer: str = "learned") -> ExtractiveSummary:
     """Choose up to `sentences` sentences (and/or up to `max_words` words; Khmer: syllables).
 
     Always returns at least one sentence when the article has any. Deterministic.
+    scorer="learned" (default): the linear scorer of data/scorer.json over
+    sentence_features() (its "single" profile when one sentence is asked for, else
+    "multi"); scorer="heuristic": the position-centrality score of `config` alone.
     `similarity` optionally supplies sentence similarities in [0, 1] (e.g. from
     embeddings) for the centrality term instead of TF-ISF; the method name then ends
     in "+sim".
     """
     _check_budget(sentences, max_words)
+    if scorer not in SCORERS:
+        raise ConfigError(f"scorer must be one of {', '.join(SCORERS)}, got {scorer!r}")
     total = len(article.sentences)
     if total > MAX_CANDIDATES and similarity is None:
         article = _prefix(article, MAX_CANDIDATES)
-    scores, sim, units = _score(article, config, similarity)
+    if scorer == "learned":
+        feats, junk, sim, units, heuristic = sentence_features(article, config, similarity)
+        profile = "single" if sentences == 1 else "multi"
+        if profile == "multi" and sum(not j for j in junk) <= SHORT_ARTICLE:
+            scores = heuristic  # a few sentences: the lead-first heuristic (the fit saw long articles)
+        else:
+            scores = learned_scores(feats, junk, profile)
+        name = METHOD
+    else:
+        scores, sim, units = _score(article, config, similarity)
+        name = config.name
     n = len(scores)
     if n == 0:
-        return ExtractiveSummary((), (), config.name)  # an Article built by hand with no text
+        return ExtractiveSummary((), (), name)  # an Article built by hand with no text
     order = sorted(range(n), key=lambda i: (-scores[i], i))
     usable = [sc > 0 for sc in scores]
     chosen = _select(order, sim, units, sentences, max_words, config.redundancy, usable)
-    method = config.name + ("+sim" if similarity is not None else "")
+    method = name + ("+sim" if similarity is not None else "")
     padding = (0.0,) * (total - n)  # sentences past MAX_CANDIDATES were not candidates
     return ExtractiveSummary(tuple(chosen), tuple(float(s) for s in scores) + padding, method)
 
