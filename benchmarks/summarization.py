@@ -74,6 +74,7 @@ def load(path: Path, repair: bool = True) -> list[dict]:
     rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
     for r in rows:
         r["article"] = Article.from_text(unglue(r["text"]) if repair else r["text"], id=r["id"])
+        r["article"].lang = r.get("lang")  # as summarize() knows it: the scorer is chosen per language
     return rows
 
 

@@ -39,7 +39,7 @@ def seed(seed_article) -> Article:
 
 
 def test_seed_article_skips_headline_captions_and_credits(seed):
-    out = summarize_extractive(seed, sentences=3)
+    out = summarize_extractive(seed, sentences=3, lang="en")
     assert isinstance(out, ExtractiveSummary)
     assert out.method == METHOD
     assert len(out.indices) == 3

@@ -62,8 +62,8 @@ def test_features_shape_and_non_content_rows():
 
 def test_scores_are_deterministic():
     art = Article.from_text(FIGURES)
-    first = summarize_extractive(art, sentences=2)
-    again = summarize_extractive(Article.from_text(FIGURES), sentences=2)
+    first = summarize_extractive(art, sentences=2, scorer="learned")
+    again = summarize_extractive(Article.from_text(FIGURES), sentences=2, scorer="learned")
     assert first == again
     assert first.method == METHOD
     feats, junk, *_ = sentence_features(art)
@@ -73,10 +73,10 @@ def test_scores_are_deterministic():
 
 def test_later_sentence_with_the_key_figures_beats_the_lede():
     art = Article.from_text(FIGURES)
-    out = summarize_extractive(art, sentences=2)
+    out = summarize_extractive(art, sentences=2, scorer="learned")
     assert 2 in out.indices and 0 not in out.indices, out.scores
     assert max(range(len(out.scores)), key=out.scores.__getitem__) == 2
-    assert summarize_extractive(art, sentences=1).indices != (0,)
+    assert summarize_extractive(art, sentences=1, scorer="learned").indices != (0,)
     # the heuristic (position first) takes the lede
     assert summarize_extractive(art, sentences=1, scorer="heuristic").indices == (0,)
     assert 0 in summarize_extractive(art, sentences=2, scorer="heuristic").indices
@@ -88,3 +88,13 @@ def test_heuristic_scorer_is_still_available():
     assert out.method == HEURISTIC_METHOD
     with pytest.raises(ConfigError):
         summarize_extractive(art, scorer="magic")
+
+
+def test_auto_uses_the_learned_scorer_only_where_held_out_data_backed_it():
+    from newsbrief.summarization.extractive import METHOD, method_for
+
+    art = Article.from_text(FIGURES)
+    assert summarize_extractive(art, sentences=2, lang="en").method == METHOD == method_for("en")
+    for lang in ("ms", "km", None):
+        out = summarize_extractive(art, sentences=2, lang=lang)
+        assert out.method == method_for(lang) == summarize_extractive(art, sentences=2, scorer="heuristic").method

@@ -17,7 +17,7 @@ from ..facts import unsupported
 from ..metrics import tokenize
 from ..segment import sentence_spans
 from .extractive import MAX_CANDIDATES
-from .extractive import METHOD as EXTRACTIVE_METHOD
+from .extractive import method_for
 from .extractive import summarize_extractive
 
 log = logging.getLogger("newsbrief.summarize")
@@ -97,13 +97,13 @@ def summarize(text: "str | Article", sentences: int | None = 3, max_words: int |
                                      f"method='extractive' (--method extractive) or install one (see "
                                      f"`newsbrief models list`).")
     config = {"sentences": sentences, "max_words": max_words, "lang": lang}
-    model_id = summarizer.model_id if summarizer else EXTRACTIVE_METHOD
+    model_id = summarizer.model_id if summarizer else method_for(lang)
     key = fingerprint(STEP, config, model_id, getattr(summarizer, "model_hash", None), article.text)
     cached = store.get(STEP, key)
     if cached:
         return Summary.from_dict(cached)
     if summarizer is None:
-        chosen = summarize_extractive(article, sentences=sentences, max_words=max_words)
+        chosen = summarize_extractive(article, sentences=sentences, max_words=max_words, lang=lang)
         all_sentences = article.sentences
         notes = ["auto: no abstractive model installed for this language"] if method == "auto" else []
         if len(all_sentences) > MAX_CANDIDATES:
