@@ -32,6 +32,8 @@ log = logging.getLogger("newsbrief.models")
 
 TRAINED_FILE = "trained.safetensors"
 ADAPTER_FILE = "adapter.json"
+TOKENIZER_DIR = "tokenizer"  # beside CTranslate2's config.json, which transformers would misread as a model's
+BUILD_LAYOUT = "2"  # part of the fingerprint: a copy built with an older layout is built again
 
 
 def apply_trained(model, folder: str | Path) -> int:
@@ -101,7 +103,7 @@ def source_fingerprint(folder: str | Path) -> str:
     fingerprint differs is stale and is built again."""
     import hashlib
 
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(f"layout {BUILD_LAYOUT}\0".encode())
     for name in (TRAINED_FILE, ADAPTER_FILE, VOCAB_FILE):
         path = Path(folder) / name
         if path.is_file():
@@ -147,7 +149,7 @@ def build_ct2(folder: str | Path, out: str | Path, spec: dict, base_dir: str | P
 
         staged = Path(tmp) / "model"
         InMemory().convert(str(staged), quantization=quantization)
-        tokenizer.save_pretrained(str(staged))
+        tokenizer.save_pretrained(str(staged / TOKENIZER_DIR))
         vocab.save(staged)
         _write_spec(staged, _built_spec(spec, out.name, source_fingerprint(folder)))
         if out.exists():

@@ -32,15 +32,17 @@ def cpu_split(threads: int | None) -> tuple[int, int]:
     return workers, max(1, threads // workers)
 
 
-def open_engine(kind: str, path, device: str, compute_type: str, threads: int | None, fix: str):
-    """(tokenizer, ctranslate2.Translator or Generator, workers) of a CTranslate2 folder; a folder
-    that does not load is a ModelNotFoundError that ends with `fix` (what to do about it)."""
+def open_engine(kind: str, path, device: str, compute_type: str, threads: int | None, fix: str,
+                tokenizer_path=None):
+    """(tokenizer, ctranslate2.Translator or Generator, workers) of a CTranslate2 folder (its
+    tokenizer in tokenizer_path, default the folder itself); a folder that does not load is a
+    ModelNotFoundError that ends with `fix` (what to do about it)."""
     try:
         import ctranslate2
     except ImportError:
         raise MissingDependencyError("the CTranslate2 backend needs ctranslate2: pip install ctranslate2") from None
     try:
-        tokenizer = load_tokenizer(path)
+        tokenizer = load_tokenizer(tokenizer_path or path)
         workers, per_worker = cpu_split(threads) if device == "cpu" else (1, 0)
         engine = getattr(ctranslate2, kind)(str(path), device=device, compute_type=compute_type,
                                             inter_threads=workers, intra_threads=per_worker)
