@@ -165,8 +165,8 @@ def test_split_to_fit_prefers_clause_boundaries():
 def test_max_new_tokens_is_explicit_and_relative_to_input_length():
     backend = FakeBackend()
     translate("Short one. " + "This sentence has quite a few more words in it than the first. ",
-              to="km", src="en", translator=SentenceTranslator(backend, TranslateConfig(batch_size=1)))
-    config = TranslateConfig()
+              to="km", src="en", translator=SentenceTranslator(backend, TranslateConfig(batch_size=1, retry=False)))
+    config = TranslateConfig()  # (the fake's "[km] ..." is Latin script: retried without retry=False)
     for call in backend.calls:
         n_in = backend.count_tokens(call["texts"], "en", "km")[0]
         assert call["max_new_tokens"] == max(8, math.ceil(n_in * config.max_output_ratio + config.max_output_extra))
@@ -204,6 +204,17 @@ def test_repetition_loops_are_truncated():
     assert result.sentences[0].target == "ok then"
 
 
+def test_a_translation_left_in_the_source_script_is_suspicious():
+    english = "On defense and security, we have been committed to strengthening cooperation."
+    assert "untranslated" in guards.suspicious(english, english, tgt="km")
+    assert guards.suspicious(english, "ក្រសួងការពារជាតិ និងសន្តិសុខ យើងបានប្តេជ្ញា ពង្រឹងកិច្ចសហប្រតិបត្តិការ។",
+                             tgt="km") is None
+    assert guards.suspicious(english, "Hun Manet (ហ៊ុន ម៉ាណែត) said the talks went well.", tgt="en") is None
+    assert "untranslated" in guards.suspicious("ក្រសួងបាននិយាយថា ពួកគេនឹងជួបគ្នា។", "ក្រសួងបាននិយាយថា ពួកគេ",
+                                               tgt="en")
+    assert guards.suspicious(english, english) is None  # no target language given: no script check
+
+
 def test_suspicious_reasons():
     assert guards.suspicious("a fairly long source sentence here", "") == "empty translation"
     assert "too short" in guards.suspicious("a fairly long source sentence here", "x")
@@ -214,7 +225,7 @@ def test_suspicious_reasons():
 
 def test_pivot_goes_through_english():
     backend = FakeBackend()
-    translator = SentenceTranslator(backend)
+    translator = SentenceTranslator(backend, TranslateConfig(retry=False))  # the fake keeps the Khmer script
     chain = Chain(translator, translator, pivot="en")
     result = translate("ក្រសួង​បាន​និយាយ។", to="ms", src="km", translator=chain)
     assert [(c["src"], c["tgt"]) for c in backend.calls] == [("km", "en"), ("en", "ms")]

@@ -182,7 +182,7 @@ class SentenceTranslator:
                 own_max = cfg.max_new_tokens(lengths[k], self.backend.max_output_tokens)
                 reason = guards.suspicious(segments[k], text, cut=n_out >= max_new and n_out >= own_max,
                                            looped=looped, min_ratio=cfg.min_length_ratio,
-                                           max_ratio=cfg.max_length_ratio)
+                                           max_ratio=cfg.max_length_ratio, tgt=tgt)
                 outputs[k] = text
                 if reason:
                     suspicious.append((k, reason))
@@ -227,7 +227,8 @@ class SentenceTranslator:
             for k, (text, n_out) in zip(batch, generated):
                 text, looped = guards.collapse_repetitions(text)
                 out[k] = text, guards.suspicious(segments[k], text, cut=n_out >= max_new, looped=looped,
-                                                 min_ratio=cfg.min_length_ratio, max_ratio=cfg.max_length_ratio)
+                                                 min_ratio=cfg.min_length_ratio, max_ratio=cfg.max_length_ratio,
+                                                 tgt=tgt)
         return out
 
 

@@ -55,15 +55,27 @@ def collapse_repetitions(text: str) -> tuple[str, bool]:
     return _LOOP.sub(one, text), changed
 
 
+def khmer_share(text: str) -> float:
+    """The share of the letters in text that are Khmer (0.0 when it has none)."""
+    letters = [c for c in text if c.isalpha() or "\u1780" <= c <= "\u17ff"]
+    return sum("\u1780" <= c <= "\u17ff" for c in letters) / len(letters) if letters else 0.0
+
+
 def suspicious(source: str, target: str, *, cut: bool = False, looped: bool = False,
-               min_ratio: float = 0.2, max_ratio: float = 5.0) -> str | None:
-    """Why a translation looks wrong, or None when it looks plausible."""
+               min_ratio: float = 0.2, max_ratio: float = 5.0, tgt: str | None = None) -> str | None:
+    """Why a translation looks wrong, or None when it looks plausible. With tgt, a translation
+    in the wrong script (a model that copied English into a Khmer text, or Khmer into English)
+    is suspicious too."""
     if not target.strip():
         return "empty translation"
     if cut:
         return "cut at the output length limit"
     if looped:
         return "repetition loop"
+    if tgt is not None and sum(c.isalpha() for c in target) >= 10:
+        share = khmer_share(target)
+        if (tgt == "km" and share < 0.3) or (tgt != "km" and share > 0.5):
+            return "not in the target language's script (untranslated)"
     src_len, tgt_len = len(source.strip()), len(target.strip())
     if src_len >= 20:
         ratio = tgt_len / src_len
