@@ -188,7 +188,7 @@ def test_defaults_per_direction_and_the_quality_warning_when_named(monkeypatch, 
     assert models.default_model("en", "ms", registry=registry) == "embedded-mt"
     with pytest.raises(ModelNotFoundError, match="not the default in that direction: chrF.. 20.1") as info:
         models.default_model("en", "km", registry=registry)
-    assert "--model embedded-mt" in str(info.value)
+    assert "--translation-model embedded-mt" in str(info.value) and "--model embedded-mt" in str(info.value)
     assert spec.quality_warning("en", "km").startswith("chrF++ 20.1") and spec.quality_warning("en", "ms") == ""
 
 

@@ -352,9 +352,10 @@ def default_model(src: str | None = None, tgt: str | None = None,
         raise ModelNotFoundError(
             f"no translation model for {src}->{tgt} is installed, and the embedded one ({spec.name}) is not the "
             f"default in that direction: {spec.quality_warning(src, tgt) or 'it did not beat the baselines'}. "
-            f"Use it anyway with --model {spec.name} (model='{spec.name}'), or install a stronger model: "
-            f"`newsbrief models import PATH` for a local folder, or --model nllb-200-distilled-600M with "
-            f"NEWSBRIEF_ALLOW_DOWNLOAD=1 on a machine with a connection.")
+            f"Use it anyway by naming it (`newsbrief translate --model {spec.name}`, `newsbrief summarize "
+            f"--translation-model {spec.name}`, model='{spec.name}' in Python), or install a stronger model: "
+            f"`newsbrief models import PATH` for a local folder, or `newsbrief models download "
+            f"nllb-200-distilled-600M` with a connection.")
     raise ModelNotFoundError(
         "no translation model is installed (and none is embedded in this copy of newsbrief); newsbrief never "
         "downloads one on its own. Either import a local model folder with `newsbrief models import PATH`, "
