@@ -22,10 +22,12 @@ import json
 import logging
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import ConfigError, MissingDependencyError
 from .causal_lm import GEMMA_PACKAGE, assemble_gemma, import_torch, load_causal_lm
+from .registry import write_spec
 from .vocab import VOCAB_FILE, VocabMap, trim_model
 
 log = logging.getLogger("newsbrief.models")
@@ -121,11 +123,11 @@ def base_dir_for(base: str | None) -> Path:
     return user_model_dir() / "gemma-3-270m-base"
 
 
-def build_ct2(folder: str | Path, out: str | Path, spec: dict, base_dir: str | Path | None = None,
+def build_ct2(folder: str | Path, out: str | Path, spec, base_dir: str | Path | None = None,
               quantization: str = "int8") -> Path:
     """Merge folder's trained weights into the base and write a CTranslate2 folder at out, with
-    the tokenizer, the vocabulary map and a newsbrief.json (spec plus where it was built from).
-    Written in a temporary folder beside out, then moved in place: never half a model."""
+    the tokenizer, the vocabulary map and a newsbrief.json holding spec (a ModelSpec: see
+    built_spec). Written in a temporary folder beside out, then moved in place: never half a model."""
     try:
         import ctranslate2  # noqa: F401
         from ctranslate2.converters.converter import Converter
@@ -136,7 +138,7 @@ def build_ct2(folder: str | Path, out: str | Path, spec: dict, base_dir: str | P
     folder, out = Path(folder), Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}-") as tmp:
-        tokenizer, model, vocab = load_merged(folder, base_dir or base_dir_for(spec.get("base")))
+        tokenizer, model, vocab = load_merged(folder, base_dir or base_dir_for(spec.base))
         tokens = trimmed_tokens(tokenizer, vocab)
 
         class Loader(Gemma3Loader):
@@ -151,22 +153,17 @@ def build_ct2(folder: str | Path, out: str | Path, spec: dict, base_dir: str | P
         InMemory().convert(str(staged), quantization=quantization)
         tokenizer.save_pretrained(str(staged / TOKENIZER_DIR))
         vocab.save(staged)
-        _write_spec(staged, _built_spec(spec, out.name, source_fingerprint(folder)))
+        write_spec(staged, spec)
         if out.exists():
             shutil.rmtree(out)
         staged.rename(out)
     return out
 
 
-def _built_spec(spec: dict, name: str, fingerprint: str) -> dict:
+def built_spec(spec, name: str, fingerprint: str):
     """The spec of a built copy: its source's, as a CTranslate2 folder that says where it came from."""
-    built = {k: v for k, v in spec.items() if k not in ("path", "embedded")}
-    built.update(name=name, format="ctranslate2", built_from=spec["name"], source_fingerprint=fingerprint)
-    return built
-
-
-def _write_spec(folder: Path, spec: dict) -> None:
-    (folder / "newsbrief.json").write_text(json.dumps(spec, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    return replace(spec, name=name, format="ctranslate2", built_from=spec.name, source_fingerprint=fingerprint,
+                   path=None, embedded=False)
 
 
 def ensure_built(resolved, compute_type: str = "int8"):
@@ -176,26 +173,25 @@ def ensure_built(resolved, compute_type: str = "int8"):
     import sys
     import time
 
-    from . import ModelSpec, ResolvedModel, infer_spec, user_model_dir
+    from . import ResolvedModel, infer_spec, user_model_dir
 
     if resolved.spec.format == "ctranslate2":
         return resolved
     out = user_model_dir() / f"{resolved.spec.name}-ct2-{compute_type}"
     fingerprint = source_fingerprint(resolved.path)
-    wanted = _built_spec(resolved.spec.to_dict(), out.name, fingerprint)
+    wanted = built_spec(resolved.spec, out.name, fingerprint)
     if (out / "model.bin").is_file():
         try:
             spec = infer_spec(out)
             if spec.source_fingerprint == fingerprint:
-                if spec.to_dict() != ModelSpec.from_dict(wanted).to_dict():  # scores or warnings re-measured
-                    _write_spec(out, wanted)
-                    spec = infer_spec(out)
-                return ResolvedModel(spec, out, "built")
+                if spec.to_dict() != wanted.to_dict():  # scores or warnings re-measured
+                    write_spec(out, wanted)
+                return ResolvedModel(wanted, out, "built")
         except ConfigError:
             pass
     print(f"newsbrief: building {resolved.spec.name} for CTranslate2 ({compute_type}) into {out}: merging the "
           f"trained weights into the base model, once (about a minute)...", file=sys.stderr, flush=True)
     started = time.monotonic()
-    build_ct2(resolved.path, out, resolved.spec.to_dict(), quantization=compute_type)
+    build_ct2(resolved.path, out, wanted, quantization=compute_type)
     print(f"newsbrief: built {out.name} in {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
     return ResolvedModel(infer_spec(out), out, "built")
