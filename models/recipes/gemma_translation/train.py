@@ -23,18 +23,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import random
 import sys
 import time
 from pathlib import Path
 
 import torch
-import transformers
 
 from newsbrief.models.causal_lm import load_gguf_base
 from newsbrief.models.vocab import VocabMap, trim_model
-from newsbrief.translation.prompts import prompt, target
+from newsbrief.translation.prompts import prompt, prompt_ids, target
 
 LORA_TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 LORA = {"r": 16, "alpha": 32, "targets": LORA_TARGETS}  # adapter.json: what the merge needs
@@ -60,10 +58,9 @@ def epoch_examples(work: Path, epoch: int, tsv_per_epoch: int) -> list[dict]:
 
 def encode(tokenizer, vocab: VocabMap, row: dict) -> tuple[list[int], int]:
     """(input ids, prompt length): bos + prompt, then the target and eos (trimmed ids)."""
-    p = [tokenizer.bos_token_id] + tokenizer(prompt(row["src"], row["src_lang"], row["tgt_lang"]),
-                                             add_special_tokens=False)["input_ids"]
+    p = prompt_ids(tokenizer, vocab, [row["src"]], row["src_lang"], row["tgt_lang"])[0]
     t = tokenizer(target(row["tgt"]), add_special_tokens=False)["input_ids"] + [tokenizer.eos_token_id]
-    p, t = vocab.encode(p, tokenizer), vocab.encode(t, tokenizer)
+    t = vocab.encode(t, tokenizer)
     ids = (p + t)[:MAX_TOKENS]
     return ids, min(len(p), len(ids) - 1)
 

@@ -18,7 +18,7 @@ from typing import Sequence
 
 from ..models.causal_lm import GeneratedOnly, import_torch
 from ..models.vocab import VocabMap
-from .prompts import prompt
+from .prompts import prompt_ids
 
 MAX_INPUT_TOKENS = 128   # source tokens per segment (training examples were <= 256 tokens in all)
 MAX_OUTPUT_TOKENS = 320
@@ -31,9 +31,7 @@ class _Prompting:
     vocab: VocabMap
 
     def _prompt_ids(self, texts: Sequence[str], src: str, tgt: str) -> list[list[int]]:
-        tok = self.tokenizer
-        encoded = tok([prompt(t, src, tgt) for t in texts], add_special_tokens=False)["input_ids"]
-        return [self.vocab.encode([tok.bos_token_id] + ids, tok) for ids in encoded]
+        return prompt_ids(self.tokenizer, self.vocab, texts, src, tgt)
 
     def count_tokens(self, texts: Sequence[str], src: str, tgt: str) -> list[int]:
         with self._lock:

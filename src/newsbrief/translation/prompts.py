@@ -18,6 +18,13 @@ def prompt(text: str, src: str, tgt: str) -> str:
     return f"{LANGUAGE_NAMES[src]}: {' '.join(text.split())}\n{LANGUAGE_NAMES[tgt]}:"
 
 
+def prompt_ids(tokenizer, vocab, texts, src: str, tgt: str) -> list[list[int]]:
+    """The model's input for each text: bos + the prompt, in the trimmed vocabulary's ids
+    (vocab: a newsbrief.models.vocab.VocabMap). Training and translation both call this."""
+    encoded = tokenizer([prompt(t, src, tgt) for t in texts], add_special_tokens=False)["input_ids"]
+    return [vocab.encode([tokenizer.bos_token_id] + ids, tokenizer) for ids in encoded]
+
+
 def target(translation: str) -> str:
     """How a translation follows the prompt in training (eos is appended as a token)."""
     return " " + " ".join(translation.split())
