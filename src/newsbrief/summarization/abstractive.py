@@ -65,12 +65,6 @@ WORDS_PER_SENTENCE = 30      # budget per requested summary sentence (news summa
 TOKEN_SLACK = 1.25           # head-room over the measured tokens-per-word ratio
 
 
-# --------------------------------------------------------------------------- lookup
-
-def _summarizers(registry: Mapping[str, ModelSpec] | None) -> Mapping[str, ModelSpec]:
-    return load_registry(task="summarization") if registry is None else registry
-
-
 # --------------------------------------------------------------------------- results
 
 @dataclass(frozen=True)
@@ -473,7 +467,7 @@ def find_summarizer(lang: str, model: "str | os.PathLike | None" = None, cache=N
     With `model` (a registry name, hub id, folder or .gguf path) that model, or
     ModelNotFoundError when it is not installed / UnsupportedLanguageError when it declares
     other languages. NEWSBRIEF_SUMMARIZATION_MODEL names a model too. Never downloads."""
-    registry = _summarizers(registry)
+    registry = load_registry(task="summarization") if registry is None else registry
     model = model or os.environ.get("NEWSBRIEF_SUMMARIZATION_MODEL") or None
     if model is not None:
         summarizer = AbstractiveSummarizer(resolve(model, registry=registry, task="summarization"), cache=cache,

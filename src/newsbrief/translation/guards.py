@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import Callable, Sequence
 
+from ..lid import script_counts
+
 # Where a long sentence may be cut, best first: strong clause marks, commas, conjunctions,
 # then any space (Khmer separates phrases with spaces), then anywhere.
 _BOUNDARIES: tuple[re.Pattern[str], ...] = (
@@ -55,12 +57,6 @@ def collapse_repetitions(text: str) -> tuple[str, bool]:
     return _LOOP.sub(one, text), changed
 
 
-def khmer_share(text: str) -> float:
-    """The share of the letters in text that are Khmer (0.0 when it has none)."""
-    letters = [c for c in text if c.isalpha() or "\u1780" <= c <= "\u17ff"]
-    return sum("\u1780" <= c <= "\u17ff" for c in letters) / len(letters) if letters else 0.0
-
-
 def suspicious(source: str, target: str, *, cut: bool = False, looped: bool = False,
                min_ratio: float = 0.2, max_ratio: float = 5.0, tgt: str | None = None) -> str | None:
     """Why a translation looks wrong, or None when it looks plausible. With tgt, a translation
@@ -72,8 +68,9 @@ def suspicious(source: str, target: str, *, cut: bool = False, looped: bool = Fa
         return "cut at the output length limit"
     if looped:
         return "repetition loop"
-    if tgt is not None and sum(c.isalpha() for c in target) >= 10:
-        share = khmer_share(target)
+    letters = script_counts(target) if tgt is not None else None
+    if letters and sum(letters.values()) >= 10:
+        share = letters["Khmr"] / sum(letters.values())
         if (tgt == "km" and share < 0.3) or (tgt != "km" and share > 0.5):
             return "not in the target language's script (untranslated)"
     src_len, tgt_len = len(source.strip()), len(target.strip())
