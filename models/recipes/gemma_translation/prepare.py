@@ -2,10 +2,13 @@
 
 Training data only (../shared/data/SOURCES.md): never anything under eval/. Writes, under WORK:
   flores.jsonl   FLORES-200 dev, English <-> Khmer and English <-> Malaysian Malay (news-style prose)
+  flores_id.jsonl  the same English sentences -> Indonesian (FLORES ind), under their own label: the
+                 contrast that teaches "Malay:" to mean Malaysian Malay (the base model blends the two)
   wiki.jsonl     FLoRes v1 Wikipedia dev, Khmer <-> English (Khmer word spacing normalised)
   tsv_km.jsonl, tsv_ms.jsonl   the sentence-like pairs of en-km.tsv / en-ms.tsv (>= 8 English
                  words, a capital first and a stop last, no markup or placeholders): the prose
-                 part of a corpus whose bulk is interface strings
+                 part of a corpus whose bulk is interface strings; Malay training targets
+                 that newsbrief.detect reads as Indonesian (8% of them) are left out
   valid.jsonl    a hash-selected 4% of the FLORES and Wikipedia lines and 0.5% of the TSV
                  pairs, held out of every pool (validation loss, development chrF++)
 One JSON object a line: {"src_lang", "tgt_lang", "src", "tgt", "origin"}; both directions of
@@ -24,6 +27,8 @@ import re
 import sys
 import unicodedata
 from pathlib import Path
+
+from newsbrief import detect
 
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _KHMER = "\u1780-\u17ff\u19e0-\u19ff"
@@ -73,14 +78,18 @@ def main() -> None:
     parser.add_argument("--work", type=Path, required=True)
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    pools: dict[str, list[dict]] = {"flores": [], "wiki": [], "tsv_km": [], "tsv_ms": [], "valid": []}
+    pools: dict[str, list[dict]] = {"flores": [], "flores_id": [], "wiki": [], "tsv_km": [], "tsv_ms": [],
+                                    "valid": []}
 
     flores = args.data / "flores200_dev"
-    for en, km, ms in zip(lines(flores / "flores200_dev.eng"), lines(flores / "flores200_dev.khm"),
-                          lines(flores / "flores200_dev.zsm")):
+    for en, km, ms, ind in zip(lines(flores / "flores200_dev.eng"), lines(flores / "flores200_dev.khm"),
+                               lines(flores / "flores200_dev.zsm"), lines(flores / "flores200_dev.ind")):
         en = clean(en)
         pool = "valid" if held_out(en, 25) else "flores"
         pools[pool] += both_ways(en, clean_khmer(km), "km", "flores") + both_ways(en, clean(ms), "ms", "flores")
+        if pool == "flores":
+            pools["flores_id"].append({"src_lang": "en", "tgt_lang": "id", "src": en, "tgt": clean(ind),
+                                       "origin": "flores_id"})
 
     wiki = args.data / "wikipedia_dev_km-en"
     for en, km in zip(lines(wiki / "wikipedia_dev_km-en.eng"), lines(wiki / "wikipedia_dev_km-en.khm")):
@@ -97,7 +106,10 @@ def main() -> None:
                 if en in seen or not prose(en, other, lang):
                     continue
                 seen.add(en)
-                pools["valid" if held_out(en, 200) else f"tsv_{lang}"] += both_ways(en, other, lang, f"tsv_{lang}")
+                if held_out(en, 200):
+                    pools["valid"] += both_ways(en, other, lang, f"tsv_{lang}")
+                elif lang == "km" or detect(other).lang != "id":  # training targets: Malaysian Malay only
+                    pools[f"tsv_{lang}"] += both_ways(en, other, lang, f"tsv_{lang}")
 
     for name, rows in pools.items():
         with open(args.work / f"{name}.jsonl", "w", encoding="utf-8") as out:

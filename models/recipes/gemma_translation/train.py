@@ -47,6 +47,8 @@ def read_jsonl(path: Path) -> list[dict]:
 def epoch_examples(work: Path, epoch: int, tsv_per_epoch: int) -> list[dict]:
     rng = random.Random(1000 + epoch)
     rows = read_jsonl(work / "flores.jsonl") * 2 + read_jsonl(work / "wiki.jsonl")
+    if (work / "flores_id.jsonl").is_file():  # the Indonesian contrast (prepare.py, from step 519)
+        rows += read_jsonl(work / "flores_id.jsonl")
     for lang in ("km", "ms"):
         pool = read_jsonl(work / f"tsv_{lang}.jsonl")
         pairs = [pool[i:i + 2] for i in range(0, len(pool), 2)]  # both directions of one pair stay together

@@ -10,7 +10,8 @@ causal-LM backend import this module, so the two can never disagree.
 
 from __future__ import annotations
 
-LANGUAGE_NAMES = {"en": "English", "km": "Khmer", "ms": "Malay"}
+# Indonesian is a training-only label: the recipe's en->id contrast keeps "Malay" Malaysian
+LANGUAGE_NAMES = {"en": "English", "km": "Khmer", "ms": "Malay", "id": "Indonesian"}
 
 
 def prompt(text: str, src: str, tgt: str) -> str:
