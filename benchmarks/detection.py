@@ -130,35 +130,26 @@ def default_sets(doc_size: int) -> list[dict]:
     attempt(lambda: add("Debian Reference id", "id", "held-out", read_lines(HELDOUT / "id_debian_reference.txt.gz")))
     attempt(lambda: add("Tatoeba ind (odd lines)", "id", "held-out", tatoeba_msa("ind", 1)))
     attempt(lambda: add("TICO-19 msa (mostly id)", "id", "indicative", read_lines(ko / "eng-msa" / "tico19-test.msa")))
-    for source, (_, lang, name) in SPLIT_SOURCES.items():
-        attempt(lambda source=source, lang=lang, name=name: add(name, lang, "held-out", split_part(source)))
+    for source, (_, lang, _) in split_sources().items():
+        attempt(lambda source=source, lang=lang: add(f"{source} (test part)", lang, "held-out", split_part(source)))
     # in a readable order: by language, the new sets after the older ones of the same language
     order = {"en": 0, "km": 1, "ms": 2, "id": 3}
     return sorted(sets, key=lambda s: order.get(s["lang"], 9))
 
 
-SPLIT_SOURCES = {  # split.tsv source -> (path under shared/data, lang, set name)
-    "dslcc_v1.ms": ("lid/dslcc_v1.ms.txt", "ms", "DSLCC v1 ms (test part)"),
-    "dslcc_v2.ms": ("lid/dslcc_v2.ms.txt", "ms", "DSLCC v2 ms (test part)"),
-    "flores200_dev.zsm": ("parallel/flores200_dev/flores200_dev.zsm", "ms", "FLORES-200 dev zsm (test part)"),
-    "dslcc_v1.id": ("lid/dslcc_v1.id.txt", "id", "DSLCC v1 id (test part)"),
-    "dslcc_v2.id": ("lid/dslcc_v2.id.txt", "id", "DSLCC v2 id (test part)"),
-    "ud_id_gsd": ("lid/ud_id_gsd.id.txt", "id", "UD Indonesian GSD (test part)"),
-    "ud_id_csui": ("lid/ud_id_csui.id.txt", "id", "UD Indonesian CSUI (test part)"),
-    "ud_id_pud": ("lid/ud_id_pud.id.txt", "id", "UD Indonesian PUD (test part)"),
-    "flores200_dev.ind": ("parallel/flores200_dev/flores200_dev.ind", "id", "FLORES-200 dev ind (test part)"),
-}
+def split_sources() -> dict[str, tuple[str, str, str]]:
+    """split.tsv: {source: (path under shared/data, label, one letter a line: t test, d dev, r train, ...)}."""
+    rows = [line.split("\t") for line in read_lines(HELDOUT / "split.tsv") if not line.startswith("#")]
+    return {name: (path, label, letters) for name, path, label, letters in rows}
 
 
 def split_part(source: str, letter: str = "t") -> list[str]:
     """The lines of a split.tsv source in one part (t: test, the held-out 30%; d: dev; r: train)."""
-    letters = None
-    for line in read_lines(HELDOUT / "split.tsv"):
-        if not line.startswith("#") and line.split("\t")[0] == source:
-            letters = line.split("\t")[1]
-    if letters is None:
+    sources = split_sources()
+    if source not in sources:
         raise FileNotFoundError(f"{source} is not in {HELDOUT / 'split.tsv'}")
-    lines = read_lines(DATA / SPLIT_SOURCES[source][0])
+    path, _, letters = sources[source]
+    lines = read_lines(DATA / path)
     if len(lines) != len(letters):
         raise ValueError(f"{source}: {len(lines)} lines but the split has {len(letters)}; rerun split.py")
     return [t for t, p in zip(lines, letters) if p == letter]

@@ -183,27 +183,18 @@ def test_indonesian_documents():
 
 # --- the fixed split of the labelled Malay/Indonesian sets (models/recipes/lid_ms_id/split.py) ----------------
 
-SPLIT_FILES = {
-    "dslcc_v1.ms": "lid/dslcc_v1.ms.txt", "dslcc_v2.ms": "lid/dslcc_v2.ms.txt",
-    "flores200_dev.zsm": "parallel/flores200_dev/flores200_dev.zsm",
-    "dslcc_v1.id": "lid/dslcc_v1.id.txt", "dslcc_v2.id": "lid/dslcc_v2.id.txt",
-    "ud_id_gsd": "lid/ud_id_gsd.id.txt", "ud_id_csui": "lid/ud_id_csui.id.txt", "ud_id_pud": "lid/ud_id_pud.id.txt",
-    "flores200_dev.ind": "parallel/flores200_dev/flores200_dev.ind",
-}
-
-
 def _split():
+    """split.tsv: {source: (path under shared/data, label, letters)}."""
     rows = [line.split("\t") for line in (HELDOUT / "split.tsv").read_text("utf-8").splitlines()
             if not line.startswith("#")]
-    return {name: letters for name, letters in rows}
+    return {name: (path, label, letters) for name, path, label, letters in rows}
 
 
 def _part(name, letter="t"):
-    path = DATA / SPLIT_FILES[name]
-    if not path.exists():
-        pytest.fail(f"labelled data not found at {path}")
-    lines = path.read_text("utf-8").splitlines()
-    letters = _split()[name]
+    path, _, letters = _split()[name]
+    if not (DATA / path).exists():
+        pytest.fail(f"labelled data not found at {DATA / path}")
+    lines = (DATA / path).read_text("utf-8").splitlines()
     assert len(letters) == len(lines), f"{name}: split.tsv is stale"
     return [t for t, p in zip(lines, letters) if p == letter]
 
@@ -217,13 +208,14 @@ def _key(text):
 
 def test_split_is_fixed_and_test_lines_are_unseen():
     split = _split()
-    assert set(split) == set(SPLIT_FILES)
-    assert split["flores200_dev.zsm"] == split["flores200_dev.ind"]  # parallel: a sentence is in one part on both
-    for name, letters in split.items():
+    assert len(split) == 9 and {label for _, label, _ in split.values()} == {"ms", "id"}
+    # parallel: a sentence is in one part on both sides
+    assert split["flores200_dev.zsm"][2] == split["flores200_dev.ind"][2]
+    for name, (_, _, letters) in split.items():
         share = letters.count("t") / len(letters)
         assert 0.25 <= share <= 0.35, (name, share)
-    test = {_key(t) for name in SPLIT_FILES for t in _part(name, "t")}
-    train = {_key(t) for name in SPLIT_FILES for letter in "rd" for t in _part(name, letter)}
+    test = {_key(t) for name in split for t in _part(name, "t")}
+    train = {_key(t) for name in split for letter in "rd" for t in _part(name, letter)}
     assert not test & train
 
 

@@ -2,9 +2,10 @@
 """Fixed, seeded train / dev / test split of the labelled Malay-vs-Indonesian sets in shared/data.
 
 Writes heldout/split.tsv (next to this script; committed): one row per source,
-    source<TAB>one letter per line of the source file: r train, d dev, t test, x duplicate of a test line
-    (unused), e empty line (unused)
-Nothing of the text itself is copied: train.py and benchmarks/detection.py read the lines from shared/data.
+    source<TAB>path under shared/data<TAB>label (ms or id)<TAB>one letter per line of the source file:
+    r train, d dev, t test, x duplicate of a test line (unused), e empty line (unused)
+Nothing of the text itself is copied: train_news.py, benchmarks/detection.py and tests/test_lid.py read
+the sources and their parts from this file alone (read_split below shows the format).
 
 The part of a line depends only on SEED, the source group and the line number (sha256, 100 buckets):
 buckets 0-29 test (30%), 30-44 dev (15%, tuning), 45-99 train (55%). The two FLORES-200 dev files are
@@ -22,7 +23,6 @@ import sys
 import unicodedata
 
 SEED = "newsbrief-lid-ms-id-split-1"
-SHARED = sys.argv[1]
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 # source -> (path under shared/data, label, split group)
@@ -48,10 +48,10 @@ def part_of(group, i):
     return "test" if bucket < 30 else "dev" if bucket < 45 else "train"
 
 
-def main():
+def main(shared):
     lines = {}
     for name, (path, _, _) in SOURCES.items():
-        with open(os.path.join(SHARED, path), encoding="utf-8") as f:
+        with open(os.path.join(shared, path), encoding="utf-8") as f:
             lines[name] = f.read().splitlines()
     parts = {name: [part_of(SOURCES[name][2], i) for i in range(len(ls))] for name, ls in lines.items()}
     test_keys = {norm_key(t) for name, ls in lines.items() for t, p in zip(ls, parts[name]) if p == "test"}
@@ -66,9 +66,10 @@ def main():
     letters = {"train": "r", "dev": "d", "test": "t", "dup": "x", "empty": "e"}
     out = os.path.join(HERE, "heldout", "split.tsv")
     with open(out, "w", encoding="utf-8") as f:
-        f.write(f"# models/recipes/lid_ms_id/split.py, seed {SEED}: r train, d dev, t test, x dup, e empty\n")
-        for name in lines:
-            f.write(name + "\t" + "".join(letters[p] for n, _, p in rows if n == name) + "\n")
+        f.write(f"# models/recipes/lid_ms_id/split.py, seed {SEED}: source, path, label, one letter a line "
+                "(r train, d dev, t test, x dup, e empty)\n")
+        for name, (path, label, _) in SOURCES.items():
+            f.write("\t".join((name, path, label, "".join(letters[p] for n, _, p in rows if n == name))) + "\n")
     summary = {}
     for n, _, p in rows:
         summary.setdefault(n, {}).setdefault(p, 0)
@@ -77,5 +78,12 @@ def main():
         print(n, c, file=sys.stderr)
 
 
+def read_split(path):
+    """{source: (path under shared/data, label, letters)} from a split.tsv."""
+    with open(path, encoding="utf-8") as f:
+        rows = [line.rstrip("\n").split("\t") for line in f if not line.startswith("#")]
+    return {name: (source_path, label, letters) for name, source_path, label, letters in rows}
+
+
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1])

@@ -65,26 +65,18 @@ t0 = time.time()
 MASS = 1e7
 
 # ---- the fixed split
-SPLIT = {}
-with open(os.path.join(HERE, "heldout", "split.tsv"), encoding="utf-8") as f:
-    for line in f:
-        if not line.startswith("#"):
-            name, letters = line.rstrip("\n").split("\t")
-            SPLIT[name] = letters
-PATHS = {
-    "dslcc_v1.ms": "lid/dslcc_v1.ms.txt", "dslcc_v1.id": "lid/dslcc_v1.id.txt",
-    "dslcc_v2.ms": "lid/dslcc_v2.ms.txt", "dslcc_v2.id": "lid/dslcc_v2.id.txt",
-    "ud_id_gsd": "lid/ud_id_gsd.id.txt", "ud_id_csui": "lid/ud_id_csui.id.txt", "ud_id_pud": "lid/ud_id_pud.id.txt",
-    "flores200_dev.zsm": "parallel/flores200_dev/flores200_dev.zsm",
-    "flores200_dev.ind": "parallel/flores200_dev/flores200_dev.ind",
-}
+sys.path.insert(0, HERE)
+from split import read_split  # noqa: E402
+
+SPLIT = read_split(os.path.join(HERE, "heldout", "split.tsv"))  # source -> (path, label, letters)
 
 
 def part(name, letter):
-    with open(os.path.join(args.shared, PATHS[name]), encoding="utf-8") as f:
+    path, _, letters = SPLIT[name]
+    with open(os.path.join(args.shared, path), encoding="utf-8") as f:
         lines = f.read().splitlines()
-    assert len(lines) == len(SPLIT[name]), name
-    return [t for t, p in zip(lines, SPLIT[name]) if p == letter]
+    assert len(lines) == len(letters), name
+    return [t for t, p in zip(lines, letters) if p == letter]
 
 
 def read_lines(path):
@@ -273,7 +265,7 @@ def sentences(text):
 tat = os.path.join(args.shared, "eval", "opus_mt_testsets", "eng-msa", "tatoeba-test-v2021-08-07.msa")
 labels = [line.split("\t")[0].strip() for line in read_lines(tat + ".labels")]
 tat_dev = [(t, lab) for i, (t, lab) in enumerate(zip(read_lines(tat), labels)) if i % 2 == 0]
-DEV = {name: (part(name, "d"), name.endswith((".ms", ".zsm"))) for name in PATHS}
+DEV = {name: (part(name, "d"), name.endswith((".ms", ".zsm"))) for name in SPLIT}
 DEV.update({
     "kumparan_dev": (kum_dev, False),
     "tatoeba_even_zsm": ([t for t, lab in tat_dev if lab == "zsm_Latn"], True),
