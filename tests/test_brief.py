@@ -60,6 +60,7 @@ def test_brief_of_the_seed_article_keeps_its_figures(seed_article):
     figures = [f["text"] for f in data["key_figures"]]
     assert {"157 cases recorded", "185 people arrested", "495 people rescued", "11 Malaysians sent back"} <= set(figures)
     assert figures.index("185 people arrested") < figures.index("67-year")   # counts rank above durations
+    assert all(f["reader_text"] == f["text"] for f in data["key_figures"])  # an English brief: as written
     assert data["faithfulness"]["faithful"] is True
     assert "Hun Manet" in data["entities"]
     assert data["models"]["summarize"].startswith("extractive")
@@ -67,8 +68,8 @@ def test_brief_of_the_seed_article_keeps_its_figures(seed_article):
 
 def test_brief_into_khmer_through_a_real_architecture(tiny, example_article, tmp_path):
     """A tiny random-weight Marian model: the text is noise, the structure must hold."""
-    brief = nb.brief(example_article, to="km", method="extractive", translation_model=str(tiny["marian"]),
-                     cache=tmp_path)
+    article = example_article + "\n\nThe task force was set up in 2019.\n"  # a bare year among the figures
+    brief = nb.brief(article, to="km", method="extractive", translation_model=str(tiny["marian"]), cache=tmp_path)
     assert brief.target_lang == "km" and len(brief.sentences) == 3
     assert all(s.text for s in brief.sentences)
     assert brief.models["translate"] == "tiny-marian"
@@ -76,6 +77,16 @@ def test_brief_into_khmer_through_a_real_architecture(tiny, example_article, tmp
     for sentence in brief.sentences:
         assert set(numbers(sentence.source_text)) <= set(numbers(sentence.text))
     assert brief.faithfulness["checked"] == "numbers"
+    # the key figures come in the reader's language too: the ones with words translated (their
+    # numbers kept), bare numbers and years as written
+    figures = brief.to_dict()["key_figures"]
+    wordy = [f for f in figures if re.search(r"[^\W\d_]", f["text"])]
+    assert wordy and len(wordy) < len(figures)
+    for f in figures:
+        if f in wordy:
+            assert f["reader_text"] != f["text"] and set(numbers(f["text"])) <= set(numbers(f["reader_text"]))
+        else:
+            assert f["reader_text"] == f["text"]
 
 
 def test_faithfulness_flags_invented_numbers_and_names():

@@ -41,15 +41,24 @@ class Brief:
     models: dict[str, Any]
     notes: tuple[str, ...] = field(default=())
     id: str | None = None
+    # key_figures[i].text in the reader's language (translated with the summary; the same text when
+    # the brief is in the article's language)
+    figure_texts: tuple[str, ...] = field(default=())
 
     @property
     def summary(self) -> str:
         return " ".join(s.text for s in self.sentences)
 
+    @property
+    def reader_figure_texts(self) -> tuple[str, ...]:
+        return self.figure_texts or tuple(f.text for f in self.key_figures)
+
     def to_dict(self) -> dict[str, Any]:
         out = {"source_lang": self.source_lang, "target_lang": self.target_lang, "summary": self.summary,
                "sentences": [s.to_dict() for s in self.sentences],
-               "key_figures": [f.to_dict() for f in self.key_figures], "entities": list(self.entities),
+               "key_figures": [{**f.to_dict(), "reader_text": reader}
+                               for f, reader in zip(self.key_figures, self.reader_figure_texts)],
+               "entities": list(self.entities),
                "faithfulness": self.faithfulness, "models": self.models, "notes": list(self.notes)}
         if self.id is not None:
             out["id"] = self.id
@@ -75,8 +84,9 @@ def brief(text: "str | Article", to: str | None = None, sentences: int | None = 
     _check_languages(src, to)
     summary = summarize(article, sentences=sentences, max_words=max_words, method=method, model=model,
                         lang=src, cache=cache)
-    translated = _translate_summaries([summary], src, to, translation_model, cache, translate_options)
-    return _assemble(article, summary, to, *translated[0])
+    figures = tuple(key_figures(article, lang=src))  # every figure, most salient first
+    translated = _translate_summaries([summary], [figures], src, to, translation_model, cache, translate_options)
+    return _assemble(article, summary, figures, to, *translated[0])
 
 
 def _check_languages(src: str, to: str) -> None:
@@ -87,31 +97,41 @@ def _check_languages(src: str, to: str) -> None:
                                            f"English (en), Khmer (km) and Malay (ms), into any of them.{hint}")
 
 
-def _translate_summaries(summaries: list[Summary], src: str, to: str, translation_model: str | None, cache: Any,
-                         options: dict[str, Any]) -> list[tuple[list[str], str | None, list[str]]]:
-    """(targets, model, notes) for each summary; all their sentences go through the
-    translation model in one batched call."""
+def _translate_summaries(summaries: list[Summary], figures: list[tuple[KeyFigure, ...]], src: str, to: str,
+                         translation_model: str | None, cache: Any, options: dict[str, Any]
+                         ) -> list[tuple[list[str], tuple[str, ...], str | None, list[str]]]:
+    """(targets, figure texts, model, notes) for each summary; all their sentences, and the key
+    figures that have words ("185 people arrested", not "2024"), go through the translation
+    model in one batched call."""
+    wordy = [[_has_words(f.text) for f in article_figures] for article_figures in figures]
     texts = [s.text for summary in summaries for s in summary.sentences]
+    texts += [f.text for article_figures, marks in zip(figures, wordy) for f, w in zip(article_figures, marks) if w]
     if to == src or not texts:
-        return [([s.text for s in summary.sentences], None, []) for summary in summaries]
+        return [([s.text for s in summary.sentences], tuple(f.text for f in article_figures), None, [])
+                for summary, article_figures in zip(summaries, figures)]
     from .translation import translate
 
     result = translate(Article.from_sentences(texts), to=to, src=src, model=translation_model, cache=cache, **options)
     targets = iter(pair.target for pair in result.sentences)
-    return [([next(targets) for _ in summary.sentences], result.model, list(result.notes)) for summary in summaries]
+    sentences = [[next(targets) for _ in summary.sentences] for summary in summaries]
+    figure_texts = [tuple(next(targets) if w else f.text for f, w in zip(article_figures, marks))
+                    for article_figures, marks in zip(figures, wordy)]
+    return [(s, f, result.model, list(result.notes)) for s, f in zip(sentences, figure_texts)]
 
 
-def _assemble(article: Article, summary: Summary, to: str, targets: list[str], translation_model: str | None,
-              translation_notes: list[str]) -> Brief:
+def _has_words(text: str) -> bool:
+    return any(c.isalpha() for c in text)
+
+
+def _assemble(article: Article, summary: Summary, figures: tuple[KeyFigure, ...], to: str, targets: list[str],
+              figure_texts: tuple[str, ...], translation_model: str | None, translation_notes: list[str]) -> Brief:
     src = summary.lang
     brief_sentences = tuple(BriefSentence(t, s.text, s.source) for t, s in zip(targets, summary.sentences))
     all_sentences = [s.normalized for s in article.sentences]
     models = {"detect": "newsbrief.lid", "summarize": summary.model or summary.method, "translate": translation_model}
     faithfulness = _faithfulness(brief_sentences, summary, all_sentences, check_names="km" not in (src, to))
-    # every figure of the article, most salient first (text and Markdown show the top few)
-    figures = tuple(key_figures(article, lang=src))
     return Brief(src, to, brief_sentences, figures, tuple(entities(all_sentences)),
-                 faithfulness, models, tuple(summary.notes) + tuple(translation_notes), article.id)
+                 faithfulness, models, tuple(summary.notes) + tuple(translation_notes), article.id, figure_texts)
 
 
 def brief_many(items: Any, to: str | None = None, *, progress: bool = False, errors: str = "raise",
@@ -178,7 +198,8 @@ def _brief_chunk(chunk: list, offset: int, to: str | None, src: str | None, cach
             lang = src or article.lang or Detect(cache=cache).one(article).lang
             target = to or lang
             _check_languages(lang, target)
-            prepared.append((article, summarize(article, lang=lang, cache=cache, **summary_options), target))
+            prepared.append((article, summarize(article, lang=lang, cache=cache, **summary_options), target,
+                             tuple(key_figures(article, lang=lang))))
         except Exception as exc:  # noqa: BLE001 - reported per item, see errors=
             if errors == "raise" or not isinstance(exc, (ValueError, TypeError, RuntimeError, LookupError)):
                 raise
@@ -190,17 +211,17 @@ def _brief_chunk(chunk: list, offset: int, to: str | None, src: str | None, cach
             groups.setdefault((entry[1].lang, entry[2]), []).append(i)
     for (lang, target), members in groups.items():
         try:
-            translated = _translate_summaries([prepared[i][1] for i in members], lang, target, translation_model,
-                                              cache, translate_options)
+            translated = _translate_summaries([prepared[i][1] for i in members], [prepared[i][3] for i in members],
+                                              lang, target, translation_model, cache, translate_options)
         except (ValueError, TypeError, RuntimeError, LookupError) as exc:
             if errors == "raise":
                 raise
             for i in members:
                 results[i] = Failure(offset + i, exc)
             continue
-        for i, (targets, model_name, notes) in zip(members, translated):
-            article, summary, _ = prepared[i]
-            results[i] = _assemble(article, summary, target, targets, model_name, notes)
+        for i, (targets, figure_texts, model_name, notes) in zip(members, translated):
+            article, summary, _, figures = prepared[i]
+            results[i] = _assemble(article, summary, figures, target, targets, figure_texts, model_name, notes)
     return results
 
 

@@ -74,7 +74,7 @@ def _brief_text(data: dict, source: str, markdown: bool) -> str:
     if faith["repaired"]:
         faith_line += f"; repaired sentences {', '.join(str(i + 1) for i in faith['repaired'])} from the source"
     top = [f for f in data["key_figures"] if f["kind"] in SHOWN_KINDS][:SHOWN_FIGURES]
-    figures = "; ".join(f["text"] for f in top) or "none found"
+    figures = "; ".join(f["reader_text"] for f in top) or "none found"
     models = ", ".join(f"{k}={v}" for k, v in data["models"].items() if v)
     head = f"{source} ({data['source_lang']} -> {data['target_lang']})"
     if markdown:

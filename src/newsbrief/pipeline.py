@@ -165,6 +165,6 @@ def brief_record(result: Any) -> dict[str, Any]:
         return {"error": result.message}
     data = result.to_dict()
     return {"id": data.get("id"), "source_lang": data["source_lang"], "target_lang": data["target_lang"],
-            "summary": data["summary"], "key_figures": "; ".join(f["text"] for f in data["key_figures"]),
+            "summary": data["summary"], "key_figures": "; ".join(f["reader_text"] for f in data["key_figures"]),
             "faithful": data["faithfulness"]["faithful"], "summarize_model": data["models"]["summarize"],
             "translate_model": data["models"]["translate"], "error": None}
