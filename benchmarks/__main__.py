@@ -28,6 +28,8 @@ BENCHMARKS = {
                   "a real model on transformers fp32, CT2 int8 and CT2 int8 + shortlist: speed, identical outputs"),
     "summarization": ("benchmarks.summarization", "summarization",
                       "extractive summarizer vs lead-k: ROUGE on four sets"),
+    "key-figures": ("benchmarks.key_figures", "key_figures",
+                    "key-figure extraction: precision and recall on hand-checked development and held-out figures"),
     "cache": ("benchmarks.cache_speed", "cache_speed", "briefs from an empty vs a filled result cache; memory"),
     "embedded-speed": ("benchmarks.embedded_speed", "embedded_speed",
                        "the embedded translator on transformers fp32 vs CTranslate2 int8: tokens/s at batch 1 and 16"),

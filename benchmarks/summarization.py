@@ -241,19 +241,6 @@ def markdown(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def figure_markdown(scores: dict) -> str:
-    """Key-figure extraction on the hand-checked figures (tests/data/key_figures.jsonl)."""
-    lines = ["Key figures against the hand-checked set (a development set: the rules were written looking at it)",
-             "", "| lang | figures | precision % | recall % | counts | count precision % | count recall % |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
-    for lang in ("en", "ms", "km", "all"):
-        s = scores.get(lang)
-        if s:
-            lines.append(f"| {lang} | {s['figures']} | {s['precision']} | {s['recall']} | {s['counts']} | "
-                         f"{s['count_precision']} | {s['count_recall']} |")
-    return "\n".join(lines)
-
-
 def reference_faithfulness(sets: dict[str, list[dict]]) -> str:
     """The same check on the human reference summaries: how often they state a number or name
     the article lacks (a check that never fires would pass every summary)."""
@@ -325,9 +312,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     results = evaluate(sets, ks, methods(args.embeddings), args.repeats)
     print(markdown(results))
-    from benchmarks.key_figures import GOLD, evaluate as evaluate_figures, load_gold
-    figures = evaluate_figures(load_gold(DATA.parent))["scores"]
-    print(figure_markdown(figures))
+    from benchmarks.key_figures import SETS, markdown as figure_markdown, scores_by_set
+    figure_results = scores_by_set(DATA.parent)
+    figures = {name: result["scores"] for name, result in figure_results.items()}
+    print(figure_markdown(figure_results))
     signature = base_signature(config={
         "default": dataclasses.asdict(DEFAULT_CONFIG),
         "learned_scorer": {"method": METHOD, "file": "src/newsbrief/summarization/data/scorer.json",
@@ -336,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
         "sentences": ks, "sets": [str(p) for p in paths], "timing_repeats": args.repeats,
         "metric": "rouge-score (RougeScorer) with newsbrief.metrics.Tokenizer, F1 x100; Porter stemming for en; "
                   "Khmer orthographic syllables; se = standard error of the mean per-article ROUGE-1",
-        "key_figures_gold": str(GOLD.relative_to(ROOT)),
+        "key_figures_gold": {name: str(path.relative_to(ROOT)) for name, path in SETS.items()},
         "split": "held-out = odd lines of each file, tune = even lines",
         "repair_glued_sentences": not args.no_repair})
     cmd = rpt.command("summarization", argv)
@@ -346,7 +334,8 @@ def main(argv: list[str] | None = None) -> int:
                     "weights chosen on; models/recipes/extractive_scorer/). Faithful %: summaries (full set) whose "
                     "numbers and names are all found in the article. Top-3 figures: share of each article's three "
                     "most salient counts/sums/shares (newsbrief.facts.key_figures) whose number the summary "
-                    "contains.\n\n" + reference_faithfulness(sets) + "\n\n" + figure_markdown(figures))
+                    "contains.\n\n" + reference_faithfulness(sets) + "\n\nKey figures against the hand-checked figures "
+                    "(benchmarks/key_figures.py):\n\n" + figure_markdown(figure_results))
     rpt.write(args.out.with_suffix(""), {"command": cmd, "signature": signature, "results": results,
                                          "key_figures": figures}, page)
     print(f"\nwrote {args.out.with_suffix('')}.json, .md")

@@ -89,3 +89,15 @@ def test_extractor_on_the_hand_checked_figures(shared_data):
     assert scores["all"]["figures"] >= 100 and {"en", "ms", "km"} <= set(scores)
     assert scores["all"]["precision"] >= 90 and scores["all"]["recall"] >= 90
     assert scores["all"]["count_precision"] >= 80 and scores["all"]["count_recall"] >= 80
+
+
+def test_extractor_on_the_held_out_figures(shared_data):
+    """118 hand-checked figures of NTREX-128 lines in English, Malay and Khmer that the rules
+    were not written on (benchmarks/key_figures.py says how they were chosen). Floors a few
+    points under the measured 69.1 precision / 64.4 recall: its misses (measures and sports
+    scores taken for counts) are known and left for a fix checked on other data."""
+    from benchmarks.key_figures import HELDOUT, evaluate, load_gold
+
+    scores = evaluate(load_gold(shared_data, HELDOUT))["scores"]
+    assert scores["all"]["figures"] >= 100 and {"en", "ms", "km"} <= set(scores)
+    assert scores["all"]["precision"] >= 65 and scores["all"]["recall"] >= 60
