@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
 import sys
 import time
@@ -95,6 +96,13 @@ def collate(encoded, batch: list[int], pad_id: int):
         labels[row, plen:len(seq)] = torch.tensor(seq[plen:])
         mask[row, :len(seq)] = 1
     return ids, mask, labels
+
+
+def decay(step: int, until: int) -> float:
+    """The lr factor at a step: 1 when until is 0, else a cosine from 1 to 0.1 at `until`."""
+    if not until:
+        return 1.0
+    return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(step, until) / until))
 
 
 def trainable(model, method: str, train_layers: int):
@@ -182,6 +190,9 @@ def main() -> None:
     parser.add_argument("--eval-minutes", type=float, default=20)
     parser.add_argument("--lr", type=float, default=None, help="default: 2e-4 (lora), 3e-5 (others)")
     parser.add_argument("--warmup", type=int, default=30)
+    parser.add_argument("--cosine-until", type=int, default=0,
+                        help="lr follows a cosine from the full rate at step 0 to a tenth of it at this step "
+                             "(counted over the whole run, resumes included; 0: constant)")
     parser.add_argument("--batch-tokens", type=int, default=1536)
     parser.add_argument("--tsv-per-epoch", type=int, default=4000)
     parser.add_argument("--valid-examples", type=int, default=192)
@@ -247,7 +258,8 @@ def main() -> None:
         plan = batches(encoded, args.batch_tokens)
         while state["batch"] < len(plan):
             ids, mask, labels = collate(encoded, plan[state["batch"]], pad_id)
-            step_lr = lr * min(1.0, (state["step"] - warm_from + 1) / args.warmup)
+            step_lr = lr * min(1.0, (state["step"] - warm_from + 1) / args.warmup) * decay(state["step"],
+                                                                                           args.cosine_until)
             for group in optimizer.param_groups:
                 group["lr"] = step_lr
             loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
