@@ -52,3 +52,20 @@ def test_a_brief_of_the_seed_article_in_khmer_and_malay(built_models, seed_artic
     english = nb.brief(seed_article, to="en", cache=None)
     for number in re.findall(r"\d[\d,.]*\d|\d", english.summary):
         assert number in text or number.replace(",", "") in text
+
+
+def test_khmer_to_english_uses_the_embedded_model_by_default_without_a_warning(built_models):
+    """km->en is a default direction (it beat the dictionary on all of NTREX-128); en->km is not."""
+    import warnings
+
+    import newsbrief as nb
+    from newsbrief.errors import ModelNotFoundError, ModelQualityWarning
+    from newsbrief.models import registry_default
+
+    assert registry_default("km", "en") == "newsbrief-gemma-mt" and not registry_default("en", "km")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ModelQualityWarning)
+        result = nb.translate("ប៉ូលិសបានចាប់ខ្លួនមនុស្ស ១៨៥ នាក់ នៅភ្នំពេញ។", to="en", cache=None, models=ModelCache())
+    assert result.model == "newsbrief-gemma-mt" and "185" in result.text and not KHMER.search(result.text)
+    with pytest.raises(ModelNotFoundError, match="newsbrief-gemma-mt"):
+        nb.translate("Police arrested 185 people.", to="km", cache=None)
