@@ -221,6 +221,10 @@ def test_suspicious_reasons():
     assert "too long" in guards.suspicious("a fairly long source sentence", "y" * 500)
     assert guards.suspicious("a fairly long source sentence", "une phrase source assez longue") is None
     assert guards.suspicious("short", "x", cut=True) == "cut at the output length limit"
+    # a byte-fallback model that stopped inside a character: seen in a Malay brief ("dan\ufffd\ufffd")
+    assert "broken" in guards.suspicious("Hun Manet and Anwar agreed to work together.",
+                                         "Hun Manet dan\ufffd\ufffd bersetuju untuk bekerjasama.")
+    assert guards.suspicious("a \ufffd in the source", "satu \ufffd dalam sumber") is None
 
 
 def test_pivot_goes_through_english():

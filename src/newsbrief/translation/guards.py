@@ -68,6 +68,8 @@ def suspicious(source: str, target: str, *, cut: bool = False, looped: bool = Fa
         return "cut at the output length limit"
     if looped:
         return "repetition loop"
+    if "\ufffd" in target and "\ufffd" not in source:  # bytes the model left unfinished (byte fallback)
+        return "broken characters (U+FFFD)"
     letters = script_counts(target) if tgt is not None else None
     if letters and sum(letters.values()) >= 10:
         share = letters["Khmr"] / sum(letters.values())
