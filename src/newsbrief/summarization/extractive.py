@@ -240,6 +240,33 @@ def score_sentences(article: Article, config: ScorerConfig = DEFAULT_CONFIG,
     return scores, sim
 
 
+def _paragraph_starts(article: Article) -> set[int]:
+    """Indices (into article.sentences) of each paragraph's first sentence."""
+    starts, idx = set(), 0
+    for p in article.paragraphs:
+        if p.sentences:
+            starts.add(idx)
+        idx += len(p.sentences)
+    return starts
+
+
+def _centrality(similarity: np.ndarray, content: list[int], config: ScorerConfig) -> np.ndarray:
+    """PacSum-style centrality of the content sentences, scaled to 0..1 (0 elsewhere): the
+    similarity above config.threshold to later sentences, plus config.backward times that to
+    earlier ones."""
+    cent = np.zeros(len(similarity))
+    if len(content) > 1:
+        cidx = np.array(content)
+        sub = similarity[np.ix_(cidx, cidx)]
+        s = np.where(sub > config.threshold, sub - config.threshold, 0.0)
+        c = np.triu(s, 1).sum(axis=1) + config.backward * np.tril(s, -1).sum(axis=1)
+        c = c - c.min()
+        if c.max() > 0:
+            c = c / c.max()
+        cent[cidx] = c
+    return cent
+
+
 def _score(article: Article, config: ScorerConfig,
            similarity: np.ndarray | None) -> tuple[list[float], np.ndarray, list[int]]:
     """Scores, TF-ISF similarity and length units of the article's sentences.
@@ -266,26 +293,9 @@ def _score(article: Article, config: ScorerConfig,
             raise ConfigError(f"similarity must be {n} x {n} (one row per sentence), got {central.shape}")
         np.fill_diagonal(central, 0.0)
 
-    para_first = set()
-    idx = 0
-    for p in article.paragraphs:
-        if p.sentences:
-            para_first.add(idx)
-        idx += len(p.sentences)
-
+    para_first = _paragraph_starts(article)
     content = [i for i in range(n) if not junk[i]]
-    cent = np.zeros(n)
-    if len(content) > 1 and config.w_cent:
-        s = np.where(central > config.threshold, central - config.threshold, 0.0)
-        cidx = np.array(content)
-        sub = s[np.ix_(cidx, cidx)]
-        fwd = np.triu(sub, 1).sum(axis=1)
-        bwd = np.tril(sub, -1).sum(axis=1)
-        c = fwd + config.backward * bwd
-        c = c - c.min()
-        if c.max() > 0:
-            c = c / c.max()
-        cent[cidx] = c
+    cent = _centrality(central, content, config) if config.w_cent else np.zeros(n)
     scores = [0.0] * n
     for rank, i in enumerate(content):
         lo, hi = config.ideal_words
@@ -336,24 +346,13 @@ def sentence_features(article: Article, config: ScorerConfig = DEFAULT_CONFIG,
     df: Counter = Counter()
     for i in content:
         df.update(token_sets[i])
-    para_first = set()
-    idx = 0
-    for p in article.paragraphs:
-        if p.sentences:
-            para_first.add(idx)
-        idx += len(p.sentences)
+    para_first = _paragraph_starts(article)
     # a title: a non-content line (headline) before the first content sentence
     title = next((i for i in range(content[0]) if units[i] >= 3 and not _CREDIT_RE.match(texts[i])), None)
     cidx = np.array(content)
     sub = sim[np.ix_(cidx, cidx)]
     mean_sim = sub.sum(axis=1) / max(c - 1, 1)
-    cent = np.zeros(n)
-    s = np.where(sub > config.threshold, sub - config.threshold, 0.0)
-    cvals = np.triu(s, 1).sum(axis=1) + config.backward * np.tril(s, -1).sum(axis=1)
-    cvals = cvals - cvals.min()
-    if cvals.max() > 0:
-        cvals = cvals / cvals.max()
-    cent[cidx] = cvals
+    cent = _centrality(sim, content, config)
     topic = np.zeros(n)
     for i in content:
         topic[i] = sum((df[t] - 1) * math.log((c + 1) / df[t]) for t in token_sets[i])
