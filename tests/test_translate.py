@@ -227,6 +227,17 @@ def test_suspicious_reasons():
     assert guards.suspicious("a \ufffd in the source", "satu \ufffd dalam sumber") is None
 
 
+def test_control_characters_are_retried_and_never_reach_the_output():
+    # byte-fallback tokens (<0x01>...) in the embedded model's Malay: the benchmark's detect() took them for binary
+    broken = "Polis menahan\x01\x02\x03 185 orang."
+    assert guards.suspicious("Police arrested 185 people.", broken) == "control characters"
+    assert guards.suspicious("a\tb", "a\tb") is None
+    always_broken = fake_translator(respond=lambda text, src, tgt, beam: broken)
+    result = translate("Police arrested 185 people.", to="ms", src="en", translator=always_broken)
+    assert result.text == "Polis menahan 185 orang."
+    assert any("control characters; retried" in note for note in result.notes)
+
+
 def test_pivot_goes_through_english():
     backend = FakeBackend()
     translator = SentenceTranslator(backend, TranslateConfig(retry=False))  # the fake keeps the Khmer script

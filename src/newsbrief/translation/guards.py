@@ -19,6 +19,7 @@ _BOUNDARIES: tuple[re.Pattern[str], ...] = (
 )
 
 _LETTER = re.compile(r"[^\W\d_]")
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # C0 controls but tab and newline, and DEL
 # a unit of 1-60 characters repeated at least 3 times in a row (optionally space-separated)
 _LOOP = re.compile(r"(.{1,60}?)(?:\s*\1){2,}", re.DOTALL)
 
@@ -70,6 +71,8 @@ def suspicious(source: str, target: str, *, cut: bool = False, looped: bool = Fa
         return "repetition loop"
     if "\ufffd" in target and "\ufffd" not in source:  # bytes the model left unfinished (byte fallback)
         return "broken characters (U+FFFD)"
+    if CONTROL_CHARS.search(target) and not CONTROL_CHARS.search(source):  # byte-fallback tokens such as <0x01>
+        return "control characters"
     letters = script_counts(target) if tgt is not None else None
     if letters and sum(letters.values()) >= 10:
         share = letters["Khmr"] / sum(letters.values())
