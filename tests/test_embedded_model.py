@@ -54,18 +54,65 @@ def test_a_brief_of_the_seed_article_in_khmer_and_malay(built_models, seed_artic
         assert number in text or number.replace(",", "") in text
 
 
-def test_khmer_to_english_uses_the_embedded_model_by_default_without_a_warning(built_models):
-    """km->en is a default direction (it beat the dictionary on all of NTREX-128); en->km is not."""
+def test_it_is_the_default_exactly_where_it_beat_the_dictionary_on_all_of_ntrex():
+    """The registry's defaults follow its recorded scores; a direction that is no default warns."""
+    from newsbrief.models import registry_default
+
+    spec = load_registry()["newsbrief-gemma-mt"]
+    full = spec.scores["ntrex128"]
+    assert set(full) == set(spec.directions)
+    for direction in spec.directions:
+        src, tgt = direction.split("-")
+        beats = full[direction]["chrf"] > max(full[direction]["dictionary"], full[direction]["copy"])
+        assert (registry_default(src, tgt) == "newsbrief-gemma-mt") is beats, direction
+        assert bool(spec.quality_warnings.get(direction)) is not beats, direction
+
+
+@pytest.mark.parametrize("src, tgt", [tuple(d.split("-")) for d in load_registry()["newsbrief-gemma-mt"].directions])
+def test_each_direction_with_no_flag_translates_or_says_what_to_install(built_models, src, tgt):
     import warnings
 
     import newsbrief as nb
     from newsbrief.errors import ModelNotFoundError, ModelQualityWarning
     from newsbrief.models import registry_default
 
-    assert registry_default("km", "en") == "newsbrief-gemma-mt" and not registry_default("en", "km")
+    text = {"en": "Police arrested 185 people in Phnom Penh.", "km": "ប៉ូលិសបានចាប់ខ្លួនមនុស្ស ១៨៥ នាក់ នៅភ្នំពេញ។",
+            "ms": "Polis menahan 185 orang di Phnom Penh."}[src]
+    if not registry_default(src, tgt):
+        with pytest.raises(ModelNotFoundError, match="newsbrief-gemma-mt"):
+            nb.translate(text, to=tgt, src=src, cache=None)
+        return
     with warnings.catch_warnings():
-        warnings.simplefilter("error", ModelQualityWarning)
-        result = nb.translate("ប៉ូលិសបានចាប់ខ្លួនមនុស្ស ១៨៥ នាក់ នៅភ្នំពេញ។", to="en", cache=None, models=ModelCache())
-    assert result.model == "newsbrief-gemma-mt" and "185" in result.text and not KHMER.search(result.text)
-    with pytest.raises(ModelNotFoundError, match="newsbrief-gemma-mt"):
-        nb.translate("Police arrested 185 people.", to="km", cache=None)
+        warnings.simplefilter("error", ModelQualityWarning)  # a default direction warns nothing
+        result = nb.translate(text, to=tgt, src=src, cache=None, models=ModelCache())
+    assert result.model == "newsbrief-gemma-mt" and ("185" in result.text or "១៨៥" in result.text)
+    assert bool(KHMER.search(result.text)) is (tgt == "km")
+    if tgt == "ms":
+        assert nb.detect(result.text).lang in ("ms", "id")
+
+
+@pytest.mark.parametrize("to", ["km", "ms"])
+def test_the_cli_briefs_the_example_into_a_default_direction_or_names_the_model(built_models, run_cli, to):
+    """What a newcomer types after the README's install: `newsbrief summarize ARTICLE --to km|ms`."""
+    import json
+
+    import newsbrief as nb
+    from newsbrief.models import registry_default
+
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "scam-compounds-en.txt"
+    done = run_cli("summarize", str(example), "--to", to, "--format", "json", "--no-cache")
+    stderr = done.stderr.decode("utf-8", "replace")
+    if not registry_default("en", to):
+        assert done.returncode != 0 and "newsbrief-gemma-mt" in stderr
+        return
+    assert done.returncode == 0, stderr
+    assert "ModelQualityWarning" not in stderr
+    brief = json.loads(done.stdout)
+    summary = brief["summary"]
+    assert brief["target_lang"] == to and summary
+    if to == "ms":
+        assert nb.detect(summary).lang in ("ms", "id")
+    else:
+        assert len(KHMER.findall(summary)) > len(summary) / 3
