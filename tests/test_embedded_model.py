@@ -95,11 +95,10 @@ def test_each_direction_with_no_flag_translates_or_says_what_to_install(built_mo
 def test_the_cli_briefs_the_example_into_a_default_direction_or_names_the_model(built_models, run_cli, to):
     """What a newcomer types after the README's install: `newsbrief summarize ARTICLE --to km|ms`."""
     import json
+    from pathlib import Path
 
     import newsbrief as nb
     from newsbrief.models import registry_default
-
-    from pathlib import Path
 
     example = Path(__file__).resolve().parents[1] / "examples" / "scam-compounds-en.txt"
     done = run_cli("summarize", str(example), "--to", to, "--format", "json", "--no-cache")
