@@ -198,8 +198,7 @@ class SentenceTranslator:
                     text = again_text
                 notes.append(f"segment of sentence {owner[k] + 1}: {reason}; retried"
                              + (f", still {again}" if again else ""))
-            if guards.CONTROL_CHARS.search(text) and not guards.CONTROL_CHARS.search(segments[k]):
-                text = " ".join(guards.CONTROL_CHARS.sub(" ", text).split())  # never news text
+            text = guards.drop_control_chars(segments[k], text)
             if not text.strip():
                 text = segments[k]
                 notes.append(f"segment of sentence {owner[k] + 1}: no translation; kept the source text")

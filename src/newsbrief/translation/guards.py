@@ -19,7 +19,7 @@ _BOUNDARIES: tuple[re.Pattern[str], ...] = (
 )
 
 _LETTER = re.compile(r"[^\W\d_]")
-CONTROL_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # C0 controls but tab and newline, and DEL
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # C0 controls but tab and newline, and DEL
 # a unit of 1-60 characters repeated at least 3 times in a row (optionally space-separated)
 _LOOP = re.compile(r"(.{1,60}?)(?:\s*\1){2,}", re.DOTALL)
 
@@ -58,6 +58,15 @@ def collapse_repetitions(text: str) -> tuple[str, bool]:
     return _LOOP.sub(one, text), changed
 
 
+def _new_controls(source: str, target: str) -> bool:
+    return bool(_CONTROL.search(target)) and not _CONTROL.search(source)
+
+
+def drop_control_chars(source: str, target: str) -> str:
+    """The target without the control characters its source did not have (never news text)."""
+    return " ".join(_CONTROL.sub(" ", target).split()) if _new_controls(source, target) else target
+
+
 def suspicious(source: str, target: str, *, cut: bool = False, looped: bool = False,
                min_ratio: float = 0.2, max_ratio: float = 5.0, tgt: str | None = None) -> str | None:
     """Why a translation looks wrong, or None when it looks plausible. With tgt, a translation
@@ -71,7 +80,7 @@ def suspicious(source: str, target: str, *, cut: bool = False, looped: bool = Fa
         return "repetition loop"
     if "\ufffd" in target and "\ufffd" not in source:  # bytes the model left unfinished (byte fallback)
         return "broken characters (U+FFFD)"
-    if CONTROL_CHARS.search(target) and not CONTROL_CHARS.search(source):  # byte-fallback tokens such as <0x01>
+    if _new_controls(source, target):  # byte-fallback tokens such as <0x01>
         return "control characters"
     letters = script_counts(target) if tgt is not None else None
     if letters and sum(letters.values()) >= 10:
