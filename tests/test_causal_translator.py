@@ -165,6 +165,9 @@ def test_transformers_and_ct2_engines_share_the_interface(gemma_base, tmp_path, 
         out = backend.generate(TEXTS, "en", "km", beam_size=1, max_new_tokens=6, no_repeat_ngram_size=0,
                                repetition_penalty=1.0)
         assert len(out) == 3 and all(0 < n <= 6 for _, n in out)
+        nbest = backend.candidates(TEXTS, "en", "km", n=2, beam_size=2, max_new_tokens=6, no_repeat_ngram_size=0,
+                                   repetition_penalty=1.0)
+        assert [len(c) for c in nbest] == [2, 2, 2] and all(0 < n <= 6 for c in nbest for _, n in c)
 
 
 def test_cli_translates_with_the_causal_lm(gemma_base, tmp_path, user_models, run_cli, monkeypatch):

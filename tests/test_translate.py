@@ -412,6 +412,19 @@ def test_ctranslate2_workers_share_a_batch_and_give_the_same_translation(tiny_ct
     assert two.generate(texts, "en", "ms", **options) == one.generate(texts, "en", "ms", **options)
 
 
+@pytest.mark.parametrize("engine", ["transformers", "ctranslate2"])
+def test_seq2seq_backends_give_n_best_candidates(tiny, tiny_ct2, cache, engine):
+    path = tiny["nllb"] if engine == "transformers" else tiny_ct2["nllb"]
+    backend = load_backend(str(path), backend=engine, models=cache)
+    texts = [s.text for s in Article.from_text(ARTICLE).sentences][:3]
+    options = dict(max_new_tokens=8, no_repeat_ngram_size=0, repetition_penalty=1.0)
+    out = backend.candidates(texts, "en", "ms", n=3, beam_size=3, **options)
+    assert [len(c) for c in out] == [3, 3, 3]
+    assert all(isinstance(text, str) and 0 < n <= 9 for c in out for text, n in c)
+    # the beam's best is what generate() gives with the same beam
+    assert [c[0] for c in out] == backend.generate(texts, "en", "ms", beam_size=3, **options)
+
+
 def test_ctranslate2_backend_picks_the_converted_copy_by_name(tiny, tmp_path):
     pytest.importorskip("ctranslate2", reason="the CTranslate2 backend needs the ct2 extra")
     from newsbrief.models import import_model

@@ -9,8 +9,15 @@ Training data only (../shared/data/SOURCES.md): never anything under eval/. Writ
                  words, a capital first and a stop last, no markup or placeholders): the prose
                  part of a corpus whose bulk is interface strings; Malay training targets
                  that newsbrief.detect reads as Indonesian (8% of them) are left out
-  valid.jsonl    a hash-selected 4% of the FLORES and Wikipedia lines and 0.5% of the TSV
+  tico.jsonl     TICO-19 dev, English <-> Khmer and English <-> Malay (COVID-era health and news)
+  talpco.jsonl   TALPCo, short everyday English <-> Malaysian Malay
+  wiki.jsonl     also takes the FLoRes v1 Wikipedia devtest (released from evaluation to training)
+  bt_km.jsonl, bt_ms.jsonl   back-translations: synthetic English -> real Khmer / Malaysian news,
+                 from backtranslate.py's WORK/backtranslated_{km,ms}.jsonl when there, minus the held-out ones
+  valid.jsonl    a hash-selected 4% of the FLORES and Wikipedia dev lines and 0.5% of the TSV
                  pairs, held out of every pool (validation loss, development chrF++)
+  valid_news.jsonl  the same 4% of TICO-19 and of the Wikipedia devtest, and 1% of the back-
+                 translations: the news/health domain the new pools add (a second validation loss)
 One JSON object a line: {"src_lang", "tgt_lang", "src", "tgt", "origin"}; both directions of
 every pair. train.py mixes the pools into epochs.
 
@@ -79,7 +86,8 @@ def main() -> None:
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     pools: dict[str, list[dict]] = {"flores": [], "flores_id": [], "wiki": [], "tsv_km": [], "tsv_ms": [],
-                                    "valid": []}
+                                    "tico": [], "talpco": [], "bt_km": [], "bt_ms": [], "valid": [],
+                                    "valid_news": []}
 
     flores = args.data / "flores200_dev"
     for en, km, ms, ind in zip(lines(flores / "flores200_dev.eng"), lines(flores / "flores200_dev.khm"),
@@ -95,6 +103,28 @@ def main() -> None:
     for en, km in zip(lines(wiki / "wikipedia_dev_km-en.eng"), lines(wiki / "wikipedia_dev_km-en.khm")):
         en = clean(en)
         pools["valid" if held_out(en, 25) else "wiki"] += both_ways(en, clean_khmer(km), "km", "wiki")
+
+    devtest = args.data / "wikipedia_devtest_km-en"
+    for en, km in zip(lines(devtest / "wikipedia_devtest.eng"), lines(devtest / "wikipedia_devtest.khm")):
+        en = clean(en)
+        pools["valid_news" if held_out(en, 25) else "wiki"] += both_ways(en, clean_khmer(km), "km", "wiki_devtest")
+
+    tico = args.data / "tico19_dev"
+    for en, km, ms in zip(lines(tico / "tico19_dev.eng"), lines(tico / "tico19_dev.khm"), lines(tico / "tico19_dev.zsm")):
+        en = clean(en)
+        pools["valid_news" if held_out(en, 25) else "tico"] += (both_ways(en, clean_khmer(km), "km", "tico")
+                                                                + both_ways(en, clean(ms), "ms", "tico"))
+
+    talpco = args.data / "talpco_en-zsm"
+    for en, ms in zip(lines(talpco / "talpco.eng"), lines(talpco / "talpco.zsm")):
+        pools["talpco"] += both_ways(clean(en), clean(ms), "ms", "talpco")
+
+    for lang in ("km", "ms"):
+        path = args.work / f"backtranslated_{lang}.jsonl"
+        if path.is_file():  # one direction only: the English side is synthetic
+            for line in path.read_text("utf-8").splitlines():
+                row = json.loads(line)
+                pools["valid_news" if held_out(row["tgt"], 100) else f"bt_{lang}"].append(row)
 
     csv.field_size_limit(sys.maxsize)
     for lang in ("km", "ms"):

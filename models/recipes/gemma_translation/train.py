@@ -45,11 +45,23 @@ def read_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def epoch_examples(work: Path, epoch: int, tsv_per_epoch: int) -> list[dict]:
+# --mixture news (from step 2145): the pools prepare.py added for news-domain training, each taken this
+# many times an epoch (a fraction: a new sample of that share each epoch). FLORES and Wikipedia dev,
+# memorised by step 2145, drop to one pass or less; the back-translations are the news domain.
+NEWS_MIXTURE = {"flores": 1, "flores_id": 1, "wiki": 0.5, "tico": 1, "talpco": 0.5, "bt_km": 1, "bt_ms": 1}
+
+
+def epoch_examples(work: Path, epoch: int, tsv_per_epoch: int, mixture: str = "prose") -> list[dict]:
     rng = random.Random(1000 + epoch)
-    rows = read_jsonl(work / "flores.jsonl") * 2 + read_jsonl(work / "wiki.jsonl")
-    if (work / "flores_id.jsonl").is_file():  # the Indonesian contrast (prepare.py, from step 519)
-        rows += read_jsonl(work / "flores_id.jsonl")
+    if mixture == "news":
+        rows = []
+        for name, times in NEWS_MIXTURE.items():
+            pool = read_jsonl(work / f"{name}.jsonl") if (work / f"{name}.jsonl").is_file() else []
+            rows += pool * int(times) + rng.sample(pool, round(len(pool) * (times - int(times))))
+    else:
+        rows = read_jsonl(work / "flores.jsonl") * 2 + read_jsonl(work / "wiki.jsonl")
+        if (work / "flores_id.jsonl").is_file():  # the Indonesian contrast (prepare.py, from step 519)
+            rows += read_jsonl(work / "flores_id.jsonl")
     for lang in ("km", "ms"):
         pool = read_jsonl(work / f"tsv_{lang}.jsonl")
         pairs = [pool[i:i + 2] for i in range(0, len(pool), 2)]  # both directions of one pair stay together
@@ -61,7 +73,7 @@ def epoch_examples(work: Path, epoch: int, tsv_per_epoch: int) -> list[dict]:
 
 def encode(tokenizer, vocab: VocabMap, row: dict) -> tuple[list[int], int]:
     """(input ids, prompt length): bos + prompt, then the target and eos (trimmed ids)."""
-    p = prompt_ids(tokenizer, vocab, [row["src"]], row["src_lang"], row["tgt_lang"])[0]
+    p = prompt_ids(tokenizer, vocab, [row["src"]], row["src_lang"], row["tgt_lang"], row.get("synthetic", False))[0]
     t = tokenizer(target(row["tgt"]), add_special_tokens=False)["input_ids"] + [tokenizer.eos_token_id]
     t = vocab.encode(t, tokenizer)
     ids = (p + t)[:MAX_TOKENS]
@@ -195,6 +207,9 @@ def main() -> None:
                              "(counted over the whole run, resumes included; 0: constant)")
     parser.add_argument("--batch-tokens", type=int, default=1536)
     parser.add_argument("--tsv-per-epoch", type=int, default=4000)
+    parser.add_argument("--mixture", choices=("prose", "news"), default="prose",
+                        help="prose: FLORES twice, Wikipedia, the Indonesian contrast (to step 2145); news: NEWS_MIXTURE "
+                             "(TICO-19, TALPCo, the back-translations). A new mixture starts a new epoch count.")
     parser.add_argument("--valid-examples", type=int, default=192)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
@@ -226,6 +241,10 @@ def main() -> None:
             raise SystemExit(f"{args.out} holds a {state['method']} run; pass --method {state['method']}")
         load_trained(model, args.method, args.out)
         print(f"resumed at step {state['step']} (epoch {state['epoch']}, batch {state['batch']})", flush=True)
+        if state.get("mixture", "prose") != args.mixture:
+            print(f"mixture {state.get('mixture', 'prose')} -> {args.mixture}: epochs counted anew", flush=True)
+            state.update(mixture=args.mixture, epoch=0, batch=0, tsv_per_epoch=args.tsv_per_epoch, lr=lr)
+    state["mixture"] = args.mixture
     model.train()
     params = [p for p in model.parameters() if p.requires_grad]
     print(f"{sum(p.numel() for p in params) / 1e6:.2f}M trainable parameters", flush=True)
@@ -240,10 +259,25 @@ def main() -> None:
     valid_rows = read_jsonl(args.work / "valid.jsonl")
     valid_rows = random.Random(0).sample(valid_rows, min(args.valid_examples, len(valid_rows)))
     valid = [encode(tokenizer, vocab, r) for r in valid_rows]
+    # the news domain (prepare.py's valid_news: TICO-19, Wikipedia devtest, back-translations), when there
+    news_path = args.work / "valid_news.jsonl"
+    news_rows = read_jsonl(news_path) if news_path.is_file() else []
+    news = [encode(tokenizer, vocab, r) for r in random.Random(0).sample(news_rows, min(args.valid_examples,
+                                                                                          len(news_rows)))]
+
+    def evaluate(point: dict) -> dict:
+        point["valid_loss"] = validation_loss(model, valid, pad_id, args.batch_tokens)
+        if news:
+            point["valid_news_loss"] = validation_loss(model, news, pad_id, args.batch_tokens)
+        print(f"step {point['step']}: validation loss {point['valid_loss']:.4f}"
+              + (f", news {point['valid_news_loss']:.4f}" if news else ""), flush=True)
+        return point
+
     if not state["curve"]:
-        state["curve"].append({"step": 0, "seconds": 0.0, "valid_loss": validation_loss(model, valid, pad_id,
-                                                                                        args.batch_tokens)})
-        print(f"step 0: validation loss {state['curve'][-1]['valid_loss']:.4f}", flush=True)
+        state["curve"].append(evaluate({"step": 0, "seconds": 0.0}))
+    elif news and "valid_news_loss" not in state["curve"][-1]:  # where the news loss starts from
+        state["curve"].append(evaluate({"step": state["step"], "seconds": round(state["seconds"], 1),
+                                        "mixture": args.mixture}))
 
     start = time.monotonic()
     last_save = last_eval = start
@@ -253,7 +287,7 @@ def main() -> None:
     log_time = start
     done = False
     while not done:
-        rows = epoch_examples(args.work, state["epoch"], args.tsv_per_epoch)
+        rows = epoch_examples(args.work, state["epoch"], args.tsv_per_epoch, args.mixture)
         encoded = [encode(tokenizer, vocab, r) for r in rows]
         plan = batches(encoded, args.batch_tokens)
         while state["batch"] < len(plan):
@@ -283,10 +317,9 @@ def main() -> None:
             out_of_time = now - start >= args.minutes * 60
             if out_of_time or now - last_eval >= args.eval_minutes * 60:
                 eval_start = time.monotonic()
-                state["curve"].append({"step": state["step"], "seconds": round(state["seconds"], 1),
-                                       "epoch": state["epoch"] + state["batch"] / len(plan),
-                                       "valid_loss": validation_loss(model, valid, pad_id, args.batch_tokens)})
-                print(f"step {state['step']}: validation loss {state['curve'][-1]['valid_loss']:.4f}", flush=True)
+                state["curve"].append(evaluate({"step": state["step"], "seconds": round(state["seconds"], 1),
+                                                "epoch": state["epoch"] + state["batch"] / len(plan),
+                                                "mixture": args.mixture}))
                 # evaluation time is not training time
                 start += time.monotonic() - eval_start
                 last_eval = time.monotonic()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from dataclasses import replace
 from typing import Any, Mapping, Sequence
 
 from ..article import Article, as_article
@@ -34,6 +35,7 @@ from .base import (
 )
 from .cached import CachedTranslator
 from .protect import Protector
+from .rerank import RoundTripReranker
 
 LANGUAGES = ("en", "km", "ms")
 PIVOT = "en"
@@ -136,6 +138,8 @@ def get_translator(src: str, tgt: str, model: str | os.PathLike | None = None, *
         if warning:  # shown once per message (Python's default warning filter)
             warnings.warn(f"translation model {spec.built_from or spec.name} ({src}->{tgt}): {warning}",
                           ModelQualityWarning, stacklevel=3)
+        if translator.config.candidates > 1:
+            translator = _round_trip(translator, src, tgt, model, cache, load_options)
         if cache is not None and not isinstance(cache, NullCache):
             return CachedTranslator(translator, cache)
         return translator
@@ -143,6 +147,18 @@ def get_translator(src: str, tgt: str, model: str | os.PathLike | None = None, *
     second = get_translator(PIVOT, tgt, pivot_model if pivot_model is not None else model, config=config,
                             cache=cache, **load_options)
     return Chain(first, second, pivot=PIVOT)
+
+
+def _round_trip(forward: SentenceTranslator, src: str, tgt: str, model, cache, load_options) -> RoundTripReranker:
+    """forward with its candidates checked by a back-translation: the same model where it
+    translates tgt->src (the embedded translator does), else the default for tgt->src."""
+    spec = getattr(forward.backend, "spec", None)
+    back_model = model if spec is not None and spec.translates(tgt, src) else None
+    with warnings.catch_warnings():  # the back-translation is a check, not what the reader gets
+        warnings.simplefilter("ignore", ModelQualityWarning)
+        backward = get_translator(tgt, src, back_model, config=replace(forward.config, candidates=1), cache=cache,
+                                  **load_options)
+    return RoundTripReranker(forward, backward, forward.config.candidates)
 
 
 def _check_supported(translator: SentenceTranslator, src: str, tgt: str) -> None:
@@ -183,7 +199,7 @@ def translate(text: "str | Article", to: str = "km", src: str | None = None,
     sentences = article.sentences
     if src == to:
         targets = [s.normalized for s in sentences]
-        model_name, notes = "identity", []
+        model_name, notes, scores = "identity", [], []
     else:
         if translator is None:
             translator = get_translator(src, to, model, config=config, backend=backend, device=device,
@@ -195,7 +211,8 @@ def translate(text: "str | Article", to: str = "km", src: str | None = None,
         protector = Protector(keep=keep, glossary=terms, urls=config.protect_urls, numbers=config.protect_numbers)
         masked = [protector.mask(s.normalized) for s in sentences]
         notes: list[str] = []
-        raw = translator.translate_sentences([m.text for m in masked], src, to, notes)
+        scores: list[float | None] = []
+        raw = translator.translate_sentences([m.text for m in masked], src, to, notes, scores)
         if len(raw) != len(sentences):  # a Translator broke its contract
             raise RuntimeError(f"{translator!r} returned {len(raw)} translations for {len(sentences)} sentences")
         targets = [protector.unmask(out, m, notes, target_lang=to) for out, m in zip(raw, masked)]
@@ -205,7 +222,8 @@ def translate(text: "str | Article", to: str = "km", src: str | None = None,
     paragraphs = []
     for paragraph in article.paragraphs:
         paragraphs.append(" ".join(s.translations[to] for s in paragraph.sentences))
-    aligned = tuple(AlignedSentence(s.text, s.translations[to]) for s in sentences)
+    scores = scores if len(scores) == len(sentences) else [None] * len(sentences)  # a translator that gave none
+    aligned = tuple(AlignedSentence(s.text, s.translations[to], score) for s, score in zip(sentences, scores))
     return TranslationResult(source_lang=src, target_lang=to, text="\n\n".join(paragraphs), sentences=aligned,
                              model=model_name, notes=tuple(notes))
 

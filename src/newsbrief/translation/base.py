@@ -37,9 +37,12 @@ class TranslateConfig:
     retry_beam_size: int = 4
     protect_numbers: bool = True
     protect_urls: bool = True
+    # candidates > 1: the greedy translation and the beam's n best, checked by their round trip
+    # (translation/rerank.py); each sentence then gets a score. 1: the greedy translation only
+    candidates: int = 1
 
     def __post_init__(self) -> None:
-        for name in ("batch_size", "beam_size", "retry_beam_size"):
+        for name in ("batch_size", "beam_size", "retry_beam_size", "candidates"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ConfigError(f"{name} must be a positive integer, not {value!r}")
@@ -71,9 +74,12 @@ class TranslateConfig:
 class AlignedSentence:
     source: str
     target: str
+    # how well the translation carries the source back (round-trip chrF, 0-100; rerank.py), or
+    # None where no candidates were compared
+    score: float | None = None
 
-    def to_dict(self) -> dict[str, str]:
-        return {"source": self.source, "target": self.target}
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "target": self.target, "score": self.score}
 
 
 @dataclass(frozen=True)
@@ -106,6 +112,8 @@ class Backend(Protocol):
         """Translations of texts with the number of tokens each generated."""
         ...
 
+    # optional: candidates(texts, src, tgt, *, n, beam_size, ...) -> the n best (text, tokens) of each
+
 
 @runtime_checkable
 class Translator(Protocol):
@@ -113,9 +121,10 @@ class Translator(Protocol):
 
     def supports(self, src: str, tgt: str) -> bool: ...
 
-    def translate_sentences(self, sentences: Sequence[str], src: str, tgt: str,
-                            notes: list[str] | None = None) -> list[str]:
-        """Exactly one non-empty translation per sentence, in order."""
+    def translate_sentences(self, sentences: Sequence[str], src: str, tgt: str, notes: list[str] | None = None,
+                            scores: list[float | None] | None = None) -> list[str]:
+        """Exactly one non-empty translation per sentence, in order; with a scores list, one
+        score per sentence is appended to it (None where the translator has none)."""
         ...
 
 
@@ -143,9 +152,11 @@ class SentenceTranslator:
             limit = min(limit, self.config.max_input_tokens)
         return limit
 
-    def translate_sentences(self, sentences: Sequence[str], src: str, tgt: str,
-                            notes: list[str] | None = None) -> list[str]:
+    def translate_sentences(self, sentences: Sequence[str], src: str, tgt: str, notes: list[str] | None = None,
+                            scores: list[float | None] | None = None) -> list[str]:
         notes = notes if notes is not None else []
+        if scores is not None:
+            scores.extend([None] * len(sentences))
         cfg = self.config
         limit = self.max_input_tokens - 2  # room for the language token and </s>
 
@@ -210,6 +221,31 @@ class SentenceTranslator:
             joined[owner[k]].append(text.strip())
         return [" ".join(part for part in parts if part) or sentences[i] for i, parts in enumerate(joined)]
 
+    def nbest(self, sentences: Sequence[str], src: str, tgt: str, n: int) -> list[list[str]]:
+        """The beam's n best translations of each sentence, less those the guards find suspicious
+        (no retries: these are extra candidates). A sentence too long for one segment, or a
+        backend that cannot give candidates, gets none."""
+        cfg = self.config
+        out: list[list[str]] = [[] for _ in sentences]
+        if not hasattr(self.backend, "candidates") or not sentences:
+            return out
+        lengths = self.backend.count_tokens(sentences, src, tgt)
+        fits = sorted((k for k, n_tokens in enumerate(lengths) if n_tokens <= self.max_input_tokens - 2),
+                      key=lambda k: (lengths[k], k))
+        for start in range(0, len(fits), cfg.batch_size):
+            batch = fits[start:start + cfg.batch_size]
+            max_new = cfg.max_new_tokens(max(lengths[k] for k in batch), self.backend.max_output_tokens)
+            generated = self.backend.candidates(
+                [sentences[k] for k in batch], src, tgt, n=n, beam_size=n, max_new_tokens=max_new,
+                no_repeat_ngram_size=cfg.no_repeat_ngram_size, repetition_penalty=cfg.repetition_penalty)
+            for k, hypotheses in zip(batch, generated):
+                for text, n_out in hypotheses:
+                    text, looped = guards.collapse_repetitions(text)
+                    if not guards.suspicious(sentences[k], text, cut=n_out >= max_new, looped=looped,
+                                             min_ratio=cfg.min_length_ratio, max_ratio=cfg.max_length_ratio, tgt=tgt):
+                        out[k].append(guards.drop_control_chars(sentences[k], text))
+        return out
+
     def _retry(self, keys: list[int], segments: list[str], lengths: list[int], src: str,
                tgt: str) -> dict[int, tuple[str, str | None]]:
         """segment index -> (new translation, why it is still suspicious or None)."""
@@ -252,10 +288,11 @@ class Chain:
     def supports(self, src: str, tgt: str) -> bool:
         return self.first.supports(src, self.pivot) and self.second.supports(self.pivot, tgt)
 
-    def translate_sentences(self, sentences: Sequence[str], src: str, tgt: str,
-                            notes: list[str] | None = None) -> list[str]:
+    def translate_sentences(self, sentences: Sequence[str], src: str, tgt: str, notes: list[str] | None = None,
+                            scores: list[float | None] | None = None) -> list[str]:
+        """scores: those of the second hop (the translation into the reader's language)."""
         middle = self.first.translate_sentences(sentences, src, self.pivot, notes)
-        return self.second.translate_sentences(middle, self.pivot, tgt, notes)
+        return self.second.translate_sentences(middle, self.pivot, tgt, notes, scores)
 
 
 def glossary_tuple(glossary: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:

@@ -71,6 +71,13 @@ class HFCausalLMBackend(_Prompting):
 
     def generate(self, texts: Sequence[str], src: str, tgt: str, *, beam_size: int, max_new_tokens: int,
                  no_repeat_ngram_size: int, repetition_penalty: float) -> list[tuple[str, int]]:
+        return [c[0] for c in self.candidates(texts, src, tgt, n=1, beam_size=beam_size, max_new_tokens=max_new_tokens,
+                                              no_repeat_ngram_size=no_repeat_ngram_size,
+                                              repetition_penalty=repetition_penalty)]
+
+    def candidates(self, texts: Sequence[str], src: str, tgt: str, *, n: int, beam_size: int, max_new_tokens: int,
+                   no_repeat_ngram_size: int, repetition_penalty: float) -> list[list[tuple[str, int]]]:
+        """The n best translations of each text (beam search of width max(beam_size, n))."""
         torch, transformers = self.torch, self.transformers
         with self._lock:
             prompts = self._prompt_ids(texts, src, tgt)
@@ -89,15 +96,16 @@ class HFCausalLMBackend(_Prompting):
             with torch.inference_mode():
                 out = self.model.generate(
                     input_ids=ids.to(self.device), attention_mask=mask.to(self.device), do_sample=False,
-                    num_beams=beam_size, max_new_tokens=max_new_tokens, eos_token_id=self._stop,
-                    pad_token_id=self._pad, logits_processor=transformers.LogitsProcessorList(processors),
+                    num_beams=max(beam_size, n), num_return_sequences=n, max_new_tokens=max_new_tokens,
+                    eos_token_id=self._stop, pad_token_id=self._pad,
+                    logits_processor=transformers.LogitsProcessorList(processors),
                     temperature=None, top_p=None, top_k=None)
         results = []
         for row in out[:, longest:].tolist():
             end = next((i for i, t in enumerate(row) if t in self._stop), None)
             new = row[:end] if end is not None else row
             results.append((self._text(new), len(new) + (1 if end is not None else 0)))
-        return results
+        return [results[i:i + n] for i in range(0, len(results), n)]
 
 
 class CT2CausalLMBackend(_Prompting):
@@ -130,22 +138,31 @@ class CT2CausalLMBackend(_Prompting):
 
     def generate(self, texts: Sequence[str], src: str, tgt: str, *, beam_size: int, max_new_tokens: int,
                  no_repeat_ngram_size: int, repetition_penalty: float) -> list[tuple[str, int]]:
+        return [c[0] for c in self.candidates(texts, src, tgt, n=1, beam_size=beam_size, max_new_tokens=max_new_tokens,
+                                              no_repeat_ngram_size=no_repeat_ngram_size,
+                                              repetition_penalty=repetition_penalty)]
+
+    def candidates(self, texts: Sequence[str], src: str, tgt: str, *, n: int, beam_size: int, max_new_tokens: int,
+                   no_repeat_ngram_size: int, repetition_penalty: float) -> list[list[tuple[str, int]]]:
+        """The n best translations of each text (beam search of width max(beam_size, n))."""
         with self._lock:
             prompts = self._prompt_ids(texts, src, tgt)
         start = [[self._tokens[i] for i in p] for p in prompts]
         # max_length counts generated tokens only, and the results leave the prompt out, also
         # for prompts longer than the shortest (measured: the same as one prompt at a time)
         results = self.generator.generate_batch(
-            start, max_length=max_new_tokens, beam_size=beam_size, sampling_topk=1,
+            start, max_length=max_new_tokens, beam_size=max(beam_size, n), num_hypotheses=n, sampling_topk=1,
             no_repeat_ngram_size=no_repeat_ngram_size, repetition_penalty=repetition_penalty,
             end_token=self._stop, include_prompt_in_result=False, return_end_token=True,
             max_batch_size=-(-len(start) // self.workers))
         out = []
         for result in results:
-            tokens = result.sequences[0]
-            ended = bool(tokens) and tokens[-1] in self._stop
-            new = tokens[:-1] if ended else tokens
-            out.append((self._text([self._index[t] for t in new]), len(new) + (1 if ended else 0)))
+            hypotheses = []
+            for tokens in result.sequences:
+                ended = bool(tokens) and tokens[-1] in self._stop
+                new = tokens[:-1] if ended else tokens
+                hypotheses.append((self._text([self._index[t] for t in new]), len(new) + (1 if ended else 0)))
+            out.append(hypotheses)
         return out
 
 

@@ -84,8 +84,9 @@ class CT2Backend:
         return [len(tokens) for tokens in self.source_tokens(texts, src, tgt)]
 
     def decode(self, texts: Sequence[str], src: str, tgt: str, *, beam_size: int, max_new_tokens: int,
-               no_repeat_ngram_size: int, repetition_penalty: float) -> list[list[str]]:
-        """The target tokens CTranslate2 decodes for each text (without a forced language token)."""
+               no_repeat_ngram_size: int, repetition_penalty: float, n: int = 1) -> list[list[list[str]]]:
+        """The n best target token sequences CTranslate2 decodes for each text (without a forced
+        language token)."""
         source = self.source_tokens(texts, src, tgt)
         forced = self.codes.forced_bos(tgt)
         prefix = [[forced] for _ in source] if forced else None
@@ -93,18 +94,29 @@ class CT2Backend:
         results = self.translator.translate_batch(
             source, target_prefix=prefix, beam_size=beam_size, max_decoding_length=max_len,
             no_repeat_ngram_size=no_repeat_ngram_size, repetition_penalty=repetition_penalty,
-            max_input_length=0, num_hypotheses=1, sampling_topk=1, use_vmap=self.use_vmap,
+            max_input_length=0, num_hypotheses=n, sampling_topk=1, use_vmap=self.use_vmap,
             max_batch_size=-(-len(source) // self.workers))  # one share of the batch per worker
-        hypotheses = [result.hypotheses[0] for result in results]
-        return [tokens[1:] if forced and tokens and tokens[0] == forced else tokens for tokens in hypotheses]
+        return [[tokens[1:] if forced and tokens and tokens[0] == forced else tokens for tokens in result.hypotheses]
+                for result in results]
 
     def generate(self, texts: Sequence[str], src: str, tgt: str, *, beam_size: int, max_new_tokens: int,
                  no_repeat_ngram_size: int, repetition_penalty: float) -> list[tuple[str, int]]:
+        return [c[0] for c in self.candidates(texts, src, tgt, n=1, beam_size=beam_size, max_new_tokens=max_new_tokens,
+                                              no_repeat_ngram_size=no_repeat_ngram_size,
+                                              repetition_penalty=repetition_penalty)]
+
+    def candidates(self, texts: Sequence[str], src: str, tgt: str, *, n: int, beam_size: int, max_new_tokens: int,
+                   no_repeat_ngram_size: int, repetition_penalty: float) -> list[list[tuple[str, int]]]:
+        """The n best translations of each text (beam search of width max(beam_size, n))."""
         forced = 1 if self.codes.forced_bos(tgt) else 0  # the forced token counts as generated
         out = []
-        for tokens in self.decode(texts, src, tgt, beam_size=beam_size, max_new_tokens=max_new_tokens,
-                                  no_repeat_ngram_size=no_repeat_ngram_size, repetition_penalty=repetition_penalty):
-            ids = self.tokenizer.convert_tokens_to_ids(tokens)
-            text = self.tokenizer.decode(ids, skip_special_tokens=True, clean_up_tokenization_spaces=False)
-            out.append((clean_output(text), len(tokens) + forced))
+        for hypotheses in self.decode(texts, src, tgt, beam_size=max(beam_size, n), max_new_tokens=max_new_tokens,
+                                      no_repeat_ngram_size=no_repeat_ngram_size,
+                                      repetition_penalty=repetition_penalty, n=n):
+            texts_out = []
+            for tokens in hypotheses:
+                ids = self.tokenizer.convert_tokens_to_ids(tokens)
+                text = self.tokenizer.decode(ids, skip_special_tokens=True, clean_up_tokenization_spaces=False)
+                texts_out.append((clean_output(text), len(tokens) + forced))
+            out.append(texts_out)
         return out

@@ -46,6 +46,13 @@ class HFSeq2SeqBackend:
 
     def generate(self, texts: Sequence[str], src: str, tgt: str, *, beam_size: int, max_new_tokens: int,
                  no_repeat_ngram_size: int, repetition_penalty: float) -> list[tuple[str, int]]:
+        return [c[0] for c in self.candidates(texts, src, tgt, n=1, beam_size=beam_size, max_new_tokens=max_new_tokens,
+                                              no_repeat_ngram_size=no_repeat_ngram_size,
+                                              repetition_penalty=repetition_penalty)]
+
+    def candidates(self, texts: Sequence[str], src: str, tgt: str, *, n: int, beam_size: int, max_new_tokens: int,
+                   no_repeat_ngram_size: int, repetition_penalty: float) -> list[list[tuple[str, int]]]:
+        """The n best translations of each text (beam search of width max(beam_size, n))."""
         torch = self.torch
         with self._lock:
             inputs = self.tokenizer(self.codes.source_texts(texts, src, tgt), return_tensors="pt",
@@ -56,7 +63,7 @@ class HFSeq2SeqBackend:
                 extra["forced_bos_token_id"] = self.tokenizer.convert_tokens_to_ids(forced)
             with torch.inference_mode():
                 out = self.model.generate(
-                    **inputs, do_sample=False, num_beams=beam_size, num_return_sequences=1,
+                    **inputs, do_sample=False, num_beams=max(beam_size, n), num_return_sequences=n,
                     max_new_tokens=max_new_tokens, no_repeat_ngram_size=no_repeat_ngram_size,
                     repetition_penalty=repetition_penalty, **extra)
         eos = self.model.generation_config.eos_token_id
@@ -69,4 +76,4 @@ class HFSeq2SeqBackend:
             n_new = sum(1 for t in new if t != pad) if ended else max_new_tokens
             text = self.tokenizer.decode(row, skip_special_tokens=True, clean_up_tokenization_spaces=False)
             results.append((clean_output(text), n_new))
-        return results
+        return [results[i:i + n] for i in range(0, len(results), n)]

@@ -1,0 +1,110 @@
+"""Translation candidates checked by their round trip (translation/rerank.py), with a scripted
+backend whose candidates and back-translations are known, and the n-best of the real backends
+on tiny random models (structure only)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from tiny_models import FakeBackend  # noqa: E402
+
+import newsbrief as nb  # noqa: E402
+from newsbrief.cache import Cache  # noqa: E402
+from newsbrief.translation import SentenceTranslator, TranslateConfig  # noqa: E402
+from newsbrief.translation.cached import CachedTranslator  # noqa: E402
+from newsbrief.translation.rerank import RoundTripReranker, round_trip_chrf  # noqa: E402
+
+SOURCE = "The police arrested 185 people in Phnom Penh."
+GREEDY = "Polis menahan 185 menteri di Phnom Penh."          # reads back with the wrong noun
+GOOD = "Polis menahan 185 orang di Phnom Penh."
+INVENTED = "Polis menahan 185 orang di Watamu."
+BACK = {GREEDY: "The police detained 185 ministers in Phnom Penh.",
+        GOOD: "The police arrested 185 people in Phnom Penh.",
+        INVENTED: "The police detained 185 people in Watamu."}
+
+
+class Scripted(FakeBackend):
+    """Greedy gives GREEDY; the beam's n best are GOOD and INVENTED; back-translation reads BACK."""
+
+    def __init__(self):
+        super().__init__(respond=lambda text, src, tgt, beam: BACK.get(text, text) if tgt == "en" else GREEDY)
+        self.nbest_calls: list[int] = []
+
+    def candidates(self, texts, src, tgt, *, n, beam_size, max_new_tokens, no_repeat_ngram_size,
+                   repetition_penalty):
+        self.nbest_calls.append(n)
+        assert beam_size >= n
+        return [[(INVENTED, 8), (GOOD, 8), (GREEDY, 8)][:n] for _ in texts]
+
+
+def reranker(n=3, backend=None):
+    backend = backend or Scripted()
+    forward = SentenceTranslator(backend, TranslateConfig(candidates=n))
+    return RoundTripReranker(forward, SentenceTranslator(backend), n)
+
+
+def test_the_candidate_that_reads_back_best_wins_and_its_score_is_given():
+    notes, scores = [], []
+    out = reranker().translate_sentences([SOURCE], "en", "ms", notes, scores)
+    assert out == [GOOD]
+    assert scores == [pytest.approx(round_trip_chrf(BACK[GOOD], SOURCE), abs=0.05)] and scores[0] == 100.0
+    assert any("reads back best" in note for note in notes)
+
+
+def test_ties_keep_the_greedy_translation_and_a_backend_without_candidates_gives_greedy_only():
+    backend = Scripted()
+    backend.candidates = lambda texts, src, tgt, **kw: [[(GREEDY, 8)] for _ in texts]
+    scores = []
+    assert reranker(backend=backend).translate_sentences([SOURCE], "en", "ms", None, scores) == [GREEDY]
+    assert scores[0] < 100
+    plain = FakeBackend(respond=lambda text, src, tgt, beam: "x " + text)
+    forward = SentenceTranslator(plain, TranslateConfig(candidates=4))
+    assert RoundTripReranker(forward, SentenceTranslator(plain), 4).translate_sentences(["A b c."], "en", "ms") \
+        == ["x A b c."]
+
+
+def test_suspicious_candidates_are_not_considered():
+    backend = Scripted()
+    looping = "orang orang orang orang orang orang orang orang orang"
+    backend.candidates = lambda texts, src, tgt, **kw: [[(looping, 9), ("", 0)] for _ in texts]
+    assert reranker(backend=backend).translate_sentences([SOURCE], "en", "ms") == [GREEDY]
+
+
+def test_translate_gives_each_sentence_its_score_and_the_cache_replays_it(tmp_path):
+    backend = Scripted()
+    translator = CachedTranslator(reranker(backend=backend), Cache(tmp_path / "c"))
+    first = nb.translate(SOURCE, to="ms", src="en", translator=translator, cache=None)
+    assert first.sentences[0].target == GOOD and first.sentences[0].score == 100.0
+    assert first.to_dict()["sentences"][0]["score"] == 100.0
+    calls = len(backend.calls)
+    again = nb.translate(SOURCE, to="ms", src="en", translator=translator, cache=None)
+    assert len(backend.calls) == calls  # nothing translated
+    assert again.sentences[0].score == 100.0 and again.sentences[0].target == GOOD
+    # without candidates there is no score
+    plain = nb.translate(SOURCE, to="ms", src="en", translator=SentenceTranslator(Scripted()), cache=None)
+    assert plain.sentences[0].score is None and plain.sentences[0].target == GREEDY
+
+
+def test_candidates_are_part_of_the_cache_key_but_greedy_keys_are_unchanged(tmp_path):
+    store = Cache(tmp_path / "c")
+    greedy = CachedTranslator(SentenceTranslator(Scripted()), store)
+    assert greedy.translate_sentences([SOURCE], "en", "ms") == [GREEDY]
+    assert CachedTranslator(reranker(), store).translate_sentences([SOURCE], "en", "ms") == [GOOD]
+    # the greedy key is the one it always was: decoding without a 'candidates' field
+    from dataclasses import asdict
+
+    from newsbrief.cache import fingerprint
+    from newsbrief.translation.cached import STEP
+    config = {"src": "en", "tgt": "ms", "decoding": asdict(TranslateConfig()), "value": "target+notes"}
+    del config["decoding"]["candidates"]
+    key = fingerprint(STEP, config, "fake", None, SOURCE)
+    assert store.get_many(STEP, [key])[key]["target"] == GREEDY
+
+
+def test_candidates_must_be_a_positive_integer():
+    with pytest.raises(nb.NewsbriefError, match="candidates"):
+        TranslateConfig(candidates=0)
