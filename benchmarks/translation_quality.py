@@ -84,13 +84,13 @@ def malay_variety(lines: list[str]) -> dict:
 
 
 def translate_lines(lines: list[str], src: str, tgt: str, model: str | None,
-                    beam_size: int = 1) -> tuple[list[str], str, dict[str, int]]:
+                    beam_size: int = 1, candidates: int = 1) -> tuple[list[str], str, dict[str, int]]:
     """The model's translations, the model that ran (model=None: the configured default), and
     how often each guard stepped in (numbers repaired, segments retried, sentences split, ...)."""
     import newsbrief as nb
 
     result = nb.translate(nb.Article.from_sentences(lines), to=tgt, src=src, model=model, cache=None,
-                          beam_size=beam_size)
+                          beam_size=beam_size, candidates=candidates)
     return [pair.target for pair in result.sentences], str(result.model), guard_counts(result.notes)
 
 
@@ -113,25 +113,29 @@ def dictionary_lines(lines: list[str], src: str, tgt: str, parallel: Path, cache
     return [dictionary.translate(line, src, tgt) for line in lines]
 
 
+ROUND_TRIP = "+roundtrip"  # model:NAME+roundtrip4: NAME's greedy + 4-best, reranked by their round trip
+
+
 def run_system(system: str, sources: list[str], references: list[str], src: str, tgt: str,
                args: argparse.Namespace) -> dict:
     """One row: the system's scores on one direction, or the error that stopped it."""
     from newsbrief.errors import NewsbriefError
 
     row = {"system": system, "direction": f"{src}->{tgt}"}
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     try:
         if system == "baseline:copy":
             hypotheses = list(sources)
         elif system == "baseline:dictionary":
             hypotheses = dictionary_lines(sources, src, tgt, args.parallel, args.dictionary_cache)
         else:
-            name = system.removeprefix("model:")
+            name, _, candidates = system.removeprefix("model:").partition(ROUND_TRIP)
             hypotheses, row["model"], row["guards"] = translate_lines(
-                sources, src, tgt, None if name == "default" else name, args.beam_size)
+                sources, src, tgt, None if name == "default" else name, args.beam_size, int(candidates or 1))
     except NewsbriefError as exc:  # no model configured, a missing package: recorded, not faked
         return {**row, "error": f"{type(exc).__name__}: {exc}"}
     seconds = time.perf_counter() - start
+    row["cpu_seconds"] = round(time.process_time() - cpu_start, 2)  # every thread of this process
     if tgt == "ms":
         row["malay_variety"] = malay_variety(hypotheses)
     return {**row, **score(hypotheses, references), "seconds": round(seconds, 2),
@@ -156,11 +160,11 @@ def markdown(results: list[dict], systems: list[str], references: dict | None = 
     """references: direction -> malay_variety() of the reference translations (directions into ms)."""
     errors = any(r.get("error") for r in results)
     rows = [[r["direction"], r["system"] + (f" ({r['model']})" if r.get("model") else ""), r.get("chrf++"),
-             r.get("bleu_khmer_aware"), r.get("coverage"), r.get("sentences")] + ([r.get("error")] if errors else [])
-            for r in results]
-    body = rpt.markdown_table(["direction", "system", "chrF++", "BLEU (Khmer-aware)", "coverage", "sentences"]
-                              + (["error"] if errors else []), rows,
-                              numeric=[False, False, True, True, True, True] + ([False] if errors else []))
+             r.get("bleu_khmer_aware"), r.get("coverage"), r.get("sentences"), r.get("cpu_seconds")]
+            + ([r.get("error")] if errors else []) for r in results]
+    body = rpt.markdown_table(["direction", "system", "chrF++", "BLEU (Khmer-aware)", "coverage", "sentences",
+                               "CPU s"] + (["error"] if errors else []), rows,
+                              numeric=[False, False, True, True, True, True, True] + ([False] if errors else []))
     directions = list(dict.fromkeys(r["direction"] for r in results))
     if len(directions) > 1:
         by = {(r["direction"], r["system"]): r.get("chrf++") for r in results}
@@ -187,7 +191,10 @@ def markdown(results: list[dict], systems: list[str], references: dict | None = 
     return body + ("\n\nchrF++: sacrebleu corpus chrF with word n-grams up to 2 (chrF++). BLEU: on Khmer "
                    "orthographic syllables and 13a tokens elsewhere. copy: the source unchanged; dictionary: "
                    "word by word with a dictionary built from the training data (benchmarks/"
-                   "dictionary_baseline.py)." + (" A row with an error did not run." if errors else ""))
+                   "dictionary_baseline.py). CPU s: processor seconds of all the benchmark's threads for the row; "
+                   f"NAME{ROUND_TRIP}N: the greedy translation and the beam's N best, the one whose back-"
+                   "translation is closest to the source kept (translation/rerank.py)."
+                   + (" A row with an error did not run." if errors else ""))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -204,6 +211,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="first N lines only")
     parser.add_argument("--beam-size", type=int, default=1, help="beam size for the models (default 1: greedy, "
                         "newsbrief's default)")
+    parser.add_argument("--candidates", type=int, action="append", default=[],
+                        help="also run each model with N candidates checked by their round trip "
+                             "(TranslateConfig.candidates; repeatable; side by side with greedy)")
     parser.add_argument("--data", type=Path, default=DATA, help="the shared data folder (NTREX-128, parallel/)")
     parser.add_argument("--parallel", type=Path, default=None,
                         help="folder with en-km.tsv and en-ms.tsv for the dictionary (default: DATA/parallel)")
@@ -218,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     if not ntrex and not (args.ref and args.src_lang and args.tgt_lang):
         parser.error("--src needs --ref, --src-lang and --tgt-lang")
     systems = [f"baseline:{b}" for b in dict.fromkeys(args.baseline)] + [f"model:{m}" for m in args.model]
+    systems += [f"model:{m}{ROUND_TRIP}{n}" for m in args.model for n in args.candidates if n > 1]
     if not systems:
         systems = ["baseline:copy", "baseline:dictionary"] if ntrex else ["model:default"]
 
