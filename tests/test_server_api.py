@@ -75,7 +75,7 @@ def test_brief_has_the_library_fields_and_what_the_page_shows(client):
     from newsbrief import brief
 
     data = client.post("/api/v1/brief", json={"text": EXAMPLE, "to": "en", "method": "extractive"}).json()
-    expected = brief(EXAMPLE, to="en", method="extractive", cache=None).to_dict()
+    expected = brief(EXAMPLE, to="en", method="extractive").to_dict()  # the same (shared) result cache
     for field in expected:
         assert data[field] == expected[field], field
     assert data["detection"]["lang"] == "en" and data["detection"]["other_paragraphs"] == []
@@ -325,3 +325,23 @@ def test_a_client_that_goes_away_cancels_its_queued_work():
         assert first.result().status_code == 200
         _wait_for(lambda: app.state.pool.admitted == 0)
     assert gate.ran == ["block first"]  # the abandoned request's work never ran
+
+
+# ------------------------------------------------------------------------------ the real translator
+@pytest.mark.slow
+def test_an_english_article_briefed_in_malay(client):
+    """End to end with the embedded translator (en->ms has it as default)."""
+    data = client.post("/api/v1/brief", json={"text": EXAMPLE, "to": "ms"}, timeout=600).json()
+    assert data["source_lang"] == "en" and data["target_lang"] == "ms"
+    assert data["models"]["translate"] == "newsbrief-gemma-mt"
+    assert len(data["sentences"]) == 3
+    for sentence in data["sentences"]:
+        assert sentence["text"] and sentence["text"] != sentence["source_text"] and sentence["source_text"] in EXAMPLE
+    from newsbrief import detect
+
+    assert detect(data["summary"]).lang == "ms"
+    assert "214" in data["summary"]  # numbers survive (protected, and checked)
+    assert [f["text"] for f in data["key_figures"]] and all(f["reader_text"] for f in data["key_figures"])
+    assert set(data["faithfulness"]) >= {"faithful", "unsupported", "sentences_checked"}
+    flagged = {p["sentence"] for p in data["faithfulness"]["unsupported"]}
+    assert flagged <= {c["sentence"] for c in data["check_sentences"]}  # every unfaithful sentence is marked

@@ -18,7 +18,7 @@ function el(tag, attrs, ...children) {
     else if (key === "onclick") node.addEventListener("click", value);
     else node.setAttribute(key, value === true ? "" : String(value));
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     node.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
@@ -215,7 +215,8 @@ function renderBrief(d, name) {
   const others = (det.other_paragraphs || []).map((p) => el("li", {},
     `Paragraph ${p.paragraph + 1}: ${langName(p.lang)}, ${pct(p.confidence)} — `, el("span", { lang: p.lang }, p.text)));
 
-  const models = Object.entries(d.models).filter(([, v]) => v).map(([k, v]) => `${k}: ${v}`).join(" · ");
+  const models = Object.entries(d.models).map(([k, v]) => `${k}: ${v || "none (the brief is in the article's language)"}`)
+    .join(" · ");
   const warnings = (d.warnings || []).map((w) => el("li", {}, w));
 
   const sources = {};
