@@ -194,3 +194,18 @@ def test_errors_are_shown_and_long_work_can_be_cancelled(browser, shots):
         shots(page, "cancelled")
         slow.release.set()
         context.close()
+
+
+def test_the_api_docs_page_works_offline(browser, url):
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(url) else None)
+    page.goto(f"{url}/docs")
+    expect(page.locator(".opblock").first).to_be_visible(timeout=30000)
+    assert page.locator(".opblock-summary-path", has_text="/api/v1/brief").count() >= 1
+    assert page.locator(".opblock-summary-path", has_text="/translate").count() >= 1
+    assert outside == [] and errors == []
+    context.close()

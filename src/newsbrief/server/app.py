@@ -5,7 +5,7 @@
 /             the page (static/: HTML, CSS, JS; no CDN, works offline)
 /api/v1/...   brief, brief/file, translate, detect, summarize, models, health (JSON)
 /translate, /detect, /languages   LibreTranslate-compatible (see libretranslate.py)
-/docs         the API's OpenAPI page (Swagger UI served from the swagger-ui-bundle package)
+/docs         the API's OpenAPI page (Swagger UI served from the fastapi-offline package)
 """
 
 from __future__ import annotations
@@ -356,7 +356,7 @@ def create_app(config: ServerConfig | None = None, service: Service | None = Non
 
     add_routes(app, service, run, check_key)
 
-    # -- API docs that work offline: Swagger UI from the swagger-ui-bundle package
+    # -- API docs that work offline: Swagger UI from the fastapi-offline package
     docs_csp = _add_docs(app)
     app.add_middleware(BodyLimit, max_body=config.max_body)
     if config.cors_origins:
@@ -370,22 +370,23 @@ def create_app(config: ServerConfig | None = None, service: Service | None = Non
 
 
 def _add_docs(app: FastAPI) -> str:
-    """Mount Swagger UI's files at /docs-static and serve /docs; returns the page's CSP."""
+    """Mount Swagger UI's files (from the fastapi-offline package: no CDN) at /docs-static and
+    serve /docs; returns the docs page's CSP."""
     from fastapi.openapi.docs import get_swagger_ui_html
 
     try:
-        from swagger_ui_bundle import swagger_ui_path
-    except ImportError:
+        swagger_ui_path = resources.files("fastapi_offline") / "static"
+    except ModuleNotFoundError:
         @app.get("/docs", include_in_schema=False)
         async def no_docs():
-            return HTMLResponse("<p>The API docs page needs swagger-ui-bundle: pip install 'newsbrief[server]'. "
+            return HTMLResponse("<p>The API docs page needs fastapi-offline: pip install 'newsbrief[server]'. "
                                 "The schema is at <a href='/api/v1/openapi.json'>/api/v1/openapi.json</a>.</p>")
         return PAGE_CSP
     app.mount("/docs-static", StaticFiles(directory=str(swagger_ui_path)), name="docs-static")
     html = get_swagger_ui_html(openapi_url=app.openapi_url, title="newsbrief API",
                                swagger_js_url="/docs-static/swagger-ui-bundle.js",
                                swagger_css_url="/docs-static/swagger-ui.css",
-                               swagger_favicon_url="/docs-static/favicon-32x32.png").body.decode()
+                               swagger_favicon_url="/docs-static/favicon.png").body.decode()
     scripts = re.findall(r"<script>(.*?)</script>", html, flags=re.S)  # FastAPI's inline start-up script
     hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in scripts)
 
