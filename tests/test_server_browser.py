@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -178,7 +179,7 @@ def test_errors_are_shown_and_long_work_can_be_cancelled(browser, shots):
         page.goto(base)
         page.fill("#text", "   ")
         page.click("#go")
-        assert page.locator("#status").inner_text() == "Paste an article or drop files first."
+        expect(page.locator("#status")).to_have_text("Paste an article or drop files first.")
         page.fill("#text", "\x01\x02\x03\x04" * 50)
         page.click("#go")
         page.wait_for_selector(".card.error")
@@ -191,6 +192,10 @@ def test_errors_are_shown_and_long_work_can_be_cancelled(browser, shots):
         expect(page.locator("#status")).to_have_text("Cancelled.")
         expect(page.locator("#go")).to_be_enabled()
         assert page.locator("article.brief").count() == 0
+        deadline = time.monotonic() + 10  # the server saw the client go and dropped the answer
+        while app.state.pool.stats["abandoned"] != 1:
+            assert time.monotonic() < deadline, app.state.pool.stats
+            time.sleep(0.05)
         shots(page, "cancelled")
         slow.release.set()
         context.close()

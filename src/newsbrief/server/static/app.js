@@ -51,11 +51,6 @@ async function api(path, options) {
 
 // ---------------------------------------------------------------- start-up
 async function init() {
-  try {
-    const health = await api("/api/v1/health");
-    $("keybox").hidden = !health.auth;
-  } catch (e) { setStatus(`The server does not answer: ${e.message}`); }
-  await loadModels();
   $("to").addEventListener("change", updateHint);
   $("model").addEventListener("change", updateHint);
   $("go").addEventListener("click", start);
@@ -65,6 +60,11 @@ async function init() {
   drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
   drop.addEventListener("dragleave", () => drop.classList.remove("over"));
   drop.addEventListener("drop", (e) => { e.preventDefault(); drop.classList.remove("over"); addFiles(e.dataTransfer.files); });
+  try {  // the controls work from the start; what the server says arrives when it does
+    const health = await api("/api/v1/health");
+    $("keybox").hidden = !health.auth;
+  } catch (e) { setStatus(`The server does not answer: ${e.message}`); }
+  await loadModels();
   updateHint();
 }
 
