@@ -345,3 +345,18 @@ def test_an_english_article_briefed_in_malay(client):
     assert set(data["faithfulness"]) >= {"faithful", "unsupported", "sentences_checked"}
     flagged = {p["sentence"] for p in data["faithfulness"]["unsupported"]}
     assert flagged <= {c["sentence"] for c in data["check_sentences"]}  # every unfaithful sentence is marked
+
+
+def test_the_result_cache_is_the_one_the_cli_uses(run_cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSBRIEF_CACHE", str(tmp_path / "shared-cache"))
+    article = tmp_path / "a.txt"
+    article.write_text(EXAMPLE.replace("Tuesday", "Wednesday"), encoding="utf-8")
+    with serve(create_app(ServerConfig())) as base:
+        served = httpx.post(f"{base}/api/v1/brief", json={"text": article.read_text("utf-8"), "to": "en"},
+                            timeout=60).json()
+    stats = json.loads(run_cli("cache", "stats", "--format", "json").stdout)
+    assert stats["steps"]["summarize"]["entries"] == 1 and stats["steps"]["summarize"]["misses"] == 1
+    done = run_cli("summarize", str(article), "--to", "en", "--format", "json")
+    assert done.returncode == 0 and json.loads(done.stdout)["summary"] == served["summary"]
+    stats = json.loads(run_cli("cache", "stats", "--format", "json").stdout)
+    assert stats["steps"]["summarize"]["hits"] >= 1 and stats["steps"]["summarize"]["entries"] == 1

@@ -143,7 +143,13 @@ def test_files_dropped_become_briefs_and_untrusted_text_stays_text(page, shots, 
     second.write_text(f"<html><body><article><h1>Hackers</h1><p>{paragraphs}</p></article></body></html>"
                       .replace("<script>", "&lt;script&gt;").replace("</script>", "&lt;/script&gt;")
                       .replace("<img", "&lt;img").replace('2">', '2"&gt;'), encoding="utf-8")
-    page.set_input_files("#files", [str(first), str(second)])
+    page.set_input_files("#files", [str(first)])  # chosen
+    dropped = page.evaluate_handle("""([name, text]) => {
+        const data = new DataTransfer();
+        data.items.add(new File([text], name, {type: "text/html"}));
+        return data;
+    }""", [second.name, second.read_text("utf-8")])
+    page.dispatch_event("#drop", "drop", {"dataTransfer": dropped})  # and dropped on the drop zone
     assert page.locator("#filelist li").count() == 2
     brief(page, XSS, "en")
     cards = page.locator("article.brief")
