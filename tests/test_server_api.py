@@ -360,3 +360,24 @@ def test_the_result_cache_is_the_one_the_cli_uses(run_cli, tmp_path, monkeypatch
     assert done.returncode == 0 and json.loads(done.stdout)["summary"] == served["summary"]
     stats = json.loads(run_cli("cache", "stats", "--format", "json").stdout)
     assert stats["steps"]["summarize"]["hits"] >= 1 and stats["steps"]["summarize"]["entries"] == 1
+
+
+def test_sentences_to_check_come_from_the_translator_guards_and_the_faithfulness_check():
+    from types import SimpleNamespace
+
+    from newsbrief.server.service import _to_check
+
+    result = SimpleNamespace(sentences=[1, 2, 3], models={"translate": "m"}, notes=(
+        "auto: no abstractive model installed for this language",
+        "replaced a generated sentence stating 12, not in the source, by source sentence 2",  # the summarizer's
+        "segment of sentence 2: cut at the output length limit; retried",
+        "sentence 3 (140 tokens) split into 2 parts",
+        "segment of sentence 5: looping output; retried",  # a key figure (beyond the 3 brief sentences)
+        "numbers repaired: 214"))
+    faith = {"unsupported": [{"sentence": 0, "numbers": ["12"], "names": ["Singapura"]}]}
+    assert _to_check(result, faith) == [
+        {"sentence": 0, "reasons": ["not in the source: 12, Singapura"]},
+        {"sentence": 1, "reasons": ["translation: segment of sentence 2: cut at the output length limit; retried"]},
+        {"sentence": 2, "reasons": ["translation: sentence 3 (140 tokens) split into 2 parts"]}]
+    result.models = {"translate": None}  # no translation: only the faithfulness check counts
+    assert [c["sentence"] for c in _to_check(result, faith)] == [0]

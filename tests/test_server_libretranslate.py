@@ -79,6 +79,7 @@ def test_json_requests_lists_and_bad_input(url):
 def test_the_client_with_an_api_key():
     with serve(create_app(ServerConfig(api_keys=(KEY,)))) as base:
         assert LibreTranslateAPI(base, api_key=KEY).detect("Hello there, my friends.")[0]["language"] == "en"
+        assert len(LibreTranslateAPI(base, api_key=KEY).languages()) == 3
         with pytest.raises(urllib.error.HTTPError) as failed:
             LibreTranslateAPI(base, api_key="wrong-wrong-wrong-wrong").detect("Hello there, my friends.")
         assert failed.value.code == 403

@@ -153,7 +153,7 @@ class BodyLimit:
         self.app, self.max_body = app, max_body
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+        if scope["type"] != "http":
             return await self.app(scope, receive, send)
         too_big = error_response(413, "too_large", f"the request body is over this server's limit of "
                                  f"{self.max_body:,} bytes; send a shorter text or one file at a time")

@@ -61,7 +61,10 @@ def add_routes(app: FastAPI, service: Service, run: Callable, check_key: Callabl
     @app.get("/languages", tags=["LibreTranslate"])
     async def languages(request: Request):
         """LibreTranslate: the languages, each with its targets."""
-        check_key(request, request.query_params.get("api_key"))
+        key = request.query_params.get("api_key")
+        if key is None and await request.body():  # libretranslatepy sends its key in a GET's body
+            key = (await _fields(request)).get("api_key")
+        check_key(request, key)
         return service.languages()
 
     @app.post("/detect", tags=["LibreTranslate"])

@@ -16,8 +16,9 @@ from ..errors import ConfigError, InputError, ModelNotFoundError
 LANGUAGES = {"en": "English", "km": "Khmer", "ms": "Malay"}
 # a model is named, never given as a path (nothing a client sends may point into the file system)
 _MODEL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
-# SentenceTranslator's notes name the sentences its guards flagged (retried, split, or kept as source)
-_FLAGGED = re.compile(r"(?:segment of )?sentence (\d+)\b")
+# SentenceTranslator's notes that name a sentence its guards flagged: "segment of sentence 2: cut
+# at the output length limit; retried", "sentence 3 (140 tokens) split into 2 parts"
+_FLAGGED = re.compile(r"^(?:segment of sentence (\d+):|sentence (\d+) \(\d+ tokens\) split)")
 
 
 class Service:
@@ -157,10 +158,10 @@ def _to_check(result, faithfulness: dict[str, Any]) -> list[dict[str, Any]]:
     n = len(result.sentences)
     if result.models.get("translate"):
         for note in result.notes:
-            for match in _FLAGGED.finditer(note):
-                i = int(match.group(1)) - 1
-                if 0 <= i < n:  # later indices are the key figures, translated in the same batch
-                    reasons.setdefault(i, []).append(f"translation: {note}")
+            match = _FLAGGED.match(note)
+            i = int(match.group(1) or match.group(2)) - 1 if match else -1
+            if 0 <= i < n:  # later indices are the key figures, translated in the same batch
+                reasons.setdefault(i, []).append(f"translation: {note}")
     for problem in faithfulness.get("unsupported", []):
         what = ", ".join(problem["numbers"] + problem["names"])
         reasons.setdefault(problem["sentence"], []).append(f"not in the source: {what}")
