@@ -37,6 +37,8 @@ def test_overload_is_refused_at_once_with_retry_after():
     with serve(create_app(ServerConfig(threads=1, queue=2, timeout=120))) as base:
         over = overload(base, clients=16)
     assert over["hung"] == 0 and set(over["statuses"]) <= {"200", "429"}, over
-    assert over["statuses"].get("429", 0) >= 8 and over["statuses"].get("200", 0) >= 3, over
+    # 3 are admitted at a time; how many more get in depends on how the 16 arrivals spread (a busy
+    # machine spreads them): the rest are refused (tests/test_server_api.py pins the exact count)
+    assert over["statuses"].get("429", 0) >= 4 and over["statuses"].get("200", 0) >= 3, over
     assert over["refused_with_retry_after"] == over["statuses"]["429"]
     assert over["refused_max_ms"] < 5000, over
