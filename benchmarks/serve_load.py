@@ -21,7 +21,6 @@ import contextlib
 import os
 import random
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
