@@ -3,7 +3,8 @@
 import subprocess
 import sys
 
-HEAVY = ("torch", "transformers", "sentencepiece", "numpy", "langid", "pycld2", "langdetect")
+HEAVY = ("torch", "transformers", "sentencepiece", "numpy", "langid", "pycld2", "langdetect",
+         "fastapi", "uvicorn", "starlette")
 
 
 def _loaded_after(code: str) -> set[str]:
@@ -23,7 +24,8 @@ def test_article_model_is_light():
 def test_cli_help_is_light():
     code = ("import sys\nfrom newsbrief.cli import main\n"
             "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-            "try:\n    main(['detect', '--help'])\nexcept SystemExit:\n    pass")
+            "try:\n    main(['detect', '--help'])\nexcept SystemExit:\n    pass\n"
+            "try:\n    main(['serve', '--help'])\nexcept SystemExit:\n    pass")
     assert _loaded_after(code) == set()
 
 
