@@ -74,6 +74,8 @@ ap.add_argument("--prune", type=float, default=0.02, help="drop merged weights w
 ap.add_argument("--dry", action="store_true", help="tune and report, write nothing")
 ap.add_argument("--with-lr", action="store_true", help="also train the logistic regression table and let the "
                 "stacked fit weigh it (tried for version 3, not adopted: see README.md)")
+ap.add_argument("--lr-steps", type=int, default=300)
+ap.add_argument("--lr-rate", type=float, default=0.05)
 args = ap.parse_args()
 t0 = time.time()
 MASS = 1e7
@@ -410,7 +412,7 @@ def train_lr(l2, steps=300, rate=0.05):
     return beta
 
 
-LR_STEPS = 300
+LR_STEPS = args.lr_steps
 LR_L2 = (1e-6, 1e-5) if args.with_lr else (None,)
 LR_TABLES = {None: np.zeros(NF + 1)}
 if args.with_lr:
@@ -418,7 +420,7 @@ if args.with_lr:
     print(f"logistic regression data: {len(LR_DATA[2])} sentences, {len(LR_DATA[4])} words "
           f"({time.time() - t0:.0f}s)", file=sys.stderr)
     for l2 in LR_L2:
-        LR_TABLES[l2] = train_lr(l2)
+        LR_TABLES[l2] = train_lr(l2, LR_STEPS, args.lr_rate)
         print(f"logistic regression l2={l2} trained ({time.time() - t0:.0f}s)", file=sys.stderr)
 LR_SUMS = {l2: {k: v.sum(axis=1, keepdims=True) for k, v in sums_vec(vec).items()} for l2, vec in LR_TABLES.items()}
 
@@ -548,7 +550,7 @@ meta = {
     "alpha": alpha, "min_mass": args.min_mass, "min_raw": min_raw, "prune": args.prune,
     "table_weights": {"news_words": round(wn, 4), "news_chars": round(cn, 4), "v1_words": round(wo, 4),
                       "v1_chars": round(co, 4), "logistic_regression": round(wl, 4)},
-    "logistic_regression": {"l2": l2, "steps": LR_STEPS, "optimizer": "full-batch Adam, rate 0.05, from zero"}
+    "logistic_regression": {"l2": l2, "steps": LR_STEPS, "optimizer": f"full-batch Adam, rate {args.lr_rate}, from zero"}
     if l2 is not None else None,
     "shares": {f"{lang}:{group}": round(v, 4) for (lang, group), v in sorted(make_shares(*cand).items())},
     "dev_accuracy": final_acc,
