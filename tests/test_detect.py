@@ -127,7 +127,7 @@ MALAY_CLEAR = ["Kerajaan akan mengumumkan bajet baharu minggu depan.",
                "Pihak berkuasa sedang menyiasat kejadian itu.", MS]
 INDONESIAN_CLEAR = ["Polisi masih menyelidiki kasus tersebut.",
                     "Harga bensin diperkirakan naik lima persen bulan depan, kata kementerian.",
-                    "Pemerintah Indonesia akan mengalokasikan uang tambahan untuk rumah sakit pemerintah pada tahun depan."]
+                    "Pemerintah akan mengalokasikan uang tambahan untuk rumah sakit pada tahun depan."]
 LEANS_ID = "Kapal itu tenggelam."  # no marker of either variety; alone, the model leans Indonesian
 LEANS_MS = "Hujan turun sepanjang malam."  # no marker either; alone, it leans Malay
 

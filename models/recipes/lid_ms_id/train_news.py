@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Retrain the Malay-vs-Indonesian discriminator with labelled news (issues #13, #25); writes src/newsbrief/lid/data/msid.*
+"""Retrain the Malay-vs-Indonesian discriminator with labelled news (issues #13, #25).
+
+Writes src/newsbrief/lid/data/msid.*
 
 Version 3 of the model (issue #25): version 2 below plus 130k news sentences, mono/ms_news.txt (Malaysian) and
 mono/id_news.txt (Indonesian), train parts of split.py's by-document split (heldout/split_news.tsv), as one more
@@ -511,7 +513,8 @@ for cand in CANDIDATES:
         if best is None or obj > best[0]:
             best = (obj, cand, alpha, min_raw, l2, coef, bias, acc, table, kept)
 obj, cand, alpha, min_raw, l2, coef, bias, acc, table, kept = best
-print(f"chosen shares={cand} alpha={alpha} min_raw={min_raw} l2={l2} coef={np.round(coef, 4).tolist()} bias={bias}", file=sys.stderr)
+print(f"chosen shares={cand} alpha={alpha} min_raw={min_raw} l2={l2} coef={np.round(coef, 4).tolist()} "
+      f"bias={bias}", file=sys.stderr)
 
 # ---- merge the two tables into one, prune, and measure the development sets with the merged table
 wn, cn, wo, co, cld2_weight, wl = (float(c) for c in coef)
@@ -550,7 +553,8 @@ meta = {
     "alpha": alpha, "min_mass": args.min_mass, "min_raw": min_raw, "prune": args.prune,
     "table_weights": {"news_words": round(wn, 4), "news_chars": round(cn, 4), "v1_words": round(wo, 4),
                       "v1_chars": round(co, 4), "logistic_regression": round(wl, 4)},
-    "logistic_regression": {"l2": l2, "steps": LR_STEPS, "optimizer": f"full-batch Adam, rate {args.lr_rate}, from zero"}
+    "logistic_regression": {"l2": l2, "steps": LR_STEPS,
+                            "optimizer": f"full-batch Adam, rate {args.lr_rate}, from zero"}
     if l2 is not None else None,
     "shares": {f"{lang}:{group}": round(v, 4) for (lang, group), v in sorted(make_shares(*cand).items())},
     "dev_accuracy": final_acc,
