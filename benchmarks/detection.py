@@ -331,7 +331,8 @@ def markdown(results: list[dict], timing: dict | None) -> str:
                  "sentence in its document and document: 99.5%). \"Alone\": identify() of the sentence, no prior; "
                  "\"in its document\": detect(Article.from_sentences(document), per=\"sentence\"), the document's "
                  "Malay-or-Indonesian variety is the prior (newsbrief.detection.SAME_VARIETY); \"decided by the "
-                 "document\": sentences whose own best guess was the other variety (Detection.by_document). The other errors "
+                 "document\": sentences whose own best guess was the other variety (Detection.by_document). "
+                 "The other errors "
                  "of Malay and Indonesian sets are mostly lines in neither (English titles, names, sports scores, "
                  "URLs): the prior decides only between Malay and Indonesian.")
     for level in LEVELS:
