@@ -194,16 +194,31 @@ def bucket(lang: str) -> str:
     return lang if lang in CLASSES else "other"
 
 
-def in_documents(documents: list[list[str]]) -> tuple[list[str], int]:
-    """The language of every sentence read inside its document (detect(per="sentence") with the document prior),
-    and how many of them the document decided (Detection.by_document)."""
-    langs, by_document = [], 0
+def in_documents(documents: list[list[str]]) -> tuple[list[tuple[str, float]], int]:
+    """(language, confidence) of every sentence read inside its document (detect(per="sentence") with the
+    document prior), and how many of them the document decided (Detection.by_document)."""
+    answers, by_document = [], 0
     for doc in documents:
         parts = detect(Article.from_sentences(doc), per="sentence").parts
         assert len(parts) == len(doc)
-        langs += [p.lang for p in parts]
+        answers += [(p.lang, p.confidence) for p in parts]
         by_document += sum(p.by_document for p in parts)
-    return langs, by_document
+    return answers, by_document
+
+
+CALIBRATION_BINS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.01)
+
+
+def calibration(answers: list[tuple[str, float]], lang: str) -> list[list]:
+    """For the answers that are "ms" or "id": per confidence bin [lo, hi), [lo, n, mean confidence, accuracy].
+    An honest confidence has the accuracy of each bin near its mean confidence."""
+    rows = []
+    for lo, hi in zip(CALIBRATION_BINS, CALIBRATION_BINS[1:]):
+        got = [(c, a == lang) for a, c in answers if a in ("ms", "id") and lo <= c < hi]
+        if got:
+            rows.append([lo, len(got), round(sum(c for c, _ in got) / len(got), 4),
+                         round(sum(ok for _, ok in got) / len(got), 4)])
+    return rows
 
 
 def run_set(s: dict) -> dict:
@@ -213,10 +228,13 @@ def run_set(s: dict) -> dict:
         extra = {}
         t0 = time.perf_counter()
         if level == "in_document":
-            langs, extra["by_document"] = in_documents(s["documents"])
+            answers, extra["by_document"] = in_documents(s["documents"])
         else:
             items = s["sentences"] if level == "sentence" else ["\n".join(d) for d in s["documents"]]
-            langs = [identify(text)[0] for text in items]
+            answers = [identify(text)[:2] for text in items]
+        if s["lang"] in ("ms", "id") and level != "document":
+            extra["calibration"] = calibration(answers, s["lang"])
+        langs = [a for a, _ in answers]
         for lang in langs:
             conf[bucket(lang)] += 1
         elapsed = time.perf_counter() - t0
@@ -343,6 +361,27 @@ def markdown(results: list[dict], timing: dict | None) -> str:
         for r in results:
             c = r[level]["confusion"]
             lines.append(f"| {r['name']} | {r['lang']} | " + " | ".join(str(c[k]) for k in CLASSES) + " |")
+    pooled = {}
+    for r in results:
+        if r["lang"] not in ("ms", "id") or r["split"] != "held-out":
+            continue
+        for level in ("sentence", "in_document"):
+            for lo, n, mean_conf, acc in r.get(level, {}).get("calibration", []):
+                got = pooled.setdefault((level, lo), [0, 0.0, 0.0])
+                got[0] += n
+                got[1] += n * mean_conf
+                got[2] += n * acc
+    if pooled:
+        lines += ["", "Confidence of the Malay-or-Indonesian answers, pooled over the held-out Malay and Indonesian "
+                  "sets (an honest confidence: accuracy near the mean confidence in each bin):", "",
+                  "| confidence | alone: n | alone: mean confidence | alone: accuracy | in document: n | "
+                  "in document: mean confidence | in document: accuracy |", "|---|---|---|---|---|---|---|"]
+        for lo, hi in zip(CALIBRATION_BINS, CALIBRATION_BINS[1:]):
+            cells = []
+            for level in ("sentence", "in_document"):
+                n, conf_sum, acc_sum = pooled.get((level, lo), [0, 0.0, 0.0])
+                cells += [str(n), f"{conf_sum / n:.3f}" if n else "", f"{100 * acc_sum / n:.2f}%" if n else ""]
+            lines.append(f"| [{lo}, {min(hi, 1.0)}{')' if hi <= 1.0 else ']'} | " + " | ".join(cells) + " |")
     if speeds:
         lines += ["", f"detect(sentence), one sentence a call, one thread, best of {speeds['runs']} passes after a "
                   f"warm-up (target: 2,000 sentences/s). Wall clock, and per second of this process's CPU time "
