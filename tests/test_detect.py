@@ -201,3 +201,19 @@ def test_identify_with_a_prior_moves_only_the_malay_indonesian_choice():
     assert identify(LEANS_ID, msid_prior=0.02)[1] > identify(LEANS_ID)[1]  # agreeing prior: surer
     assert identify(INDONESIAN_CLEAR[0], msid_prior=0.98)[0] == "id"
     assert identify(EN, msid_prior=0.98)[0] == "en" and identify(KM, msid_prior=0.02)[0] == "km"
+
+
+def test_detection_benchmark_reads_sentences_inside_their_documents(tmp_path):
+    import json as json_module
+
+    from benchmarks.detection import main
+
+    path = tmp_path / "ms.txt"
+    path.write_text("\n".join([MALAY_CLEAR[0], LEANS_ID, MALAY_CLEAR[1], MALAY_CLEAR[2]]) + "\n", encoding="utf-8")
+    out = tmp_path / "detection.json"
+    assert main(["--lang", "ms", str(path), "--doc-size", "4", "--no-timing", "--json", str(out)]) == 0
+    result = json_module.loads(out.read_text("utf-8"))["results"][0]
+    assert result["sentence"]["confusion"]["id"] == 1  # the marker-free sentence, alone
+    assert result["in_document"]["confusion"]["ms"] == 4 and result["in_document"]["by_document"] == 1
+    assert result["document"]["n"] == 1 and result["document"]["accuracy"] == 1.0
+    assert sum(n for _, n, _, _ in result["sentence"]["calibration"]) == 4
