@@ -65,6 +65,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "src"))
 from newsbrief.lid._msid import cld2_vote, features, word_features  # noqa: E402
+from newsbrief.lid._msid import _WORD as _WORD_RE  # noqa: E402
 from newsbrief.lid._msid import words as msid_words  # noqa: E402
 
 ap = argparse.ArgumentParser()
@@ -76,6 +77,8 @@ ap.add_argument("--prune", type=float, default=0.02, help="drop merged weights w
 ap.add_argument("--dry", action="store_true", help="tune and report, write nothing")
 ap.add_argument("--with-lr", action="store_true", help="also train the logistic regression table and let the "
                 "stacked fit weigh it (tried for version 3, not adopted: see README.md)")
+ap.add_argument("--name-weights", type=float, nargs="+", default=[1.0],
+                help="experiment: weights of name-like words (Titlecase, not the first word) to try on dev")
 ap.add_argument("--lr-steps", type=int, default=300)
 ap.add_argument("--lr-rate", type=float, default=0.05)
 args = ap.parse_args()
@@ -330,12 +333,18 @@ DEV.update({
 DEV_VOCAB = {}
 DEV_WORD_IDS = {}
 for name, (texts, _) in DEV.items():
-    ids, owner = [], []
+    ids, owner, name_like = [], [], []
     for k, t in enumerate(texts):
-        for w in msid_words(t):
+        cased = _WORD_RE.findall(t)
+        lowered = msid_words(t)
+        if len(cased) != len(lowered):  # lower() changed a token boundary: no name flags for this text
+            cased = lowered
+        for j, (w, c) in enumerate(zip(lowered, cased)):
             ids.append(DEV_VOCAB.setdefault(w, len(DEV_VOCAB)))
             owner.append(k)
-    DEV_WORD_IDS[name] = (np.array(ids, dtype=np.int64), np.array(owner, dtype=np.int64), len(texts))
+            name_like.append(j > 0 and c[:1].isupper() and not c.isupper())
+    DEV_WORD_IDS[name] = (np.array(ids, dtype=np.int64), np.array(owner, dtype=np.int64), len(texts),
+                          np.array(name_like, dtype=bool))
 W_IDX = np.full(len(DEV_VOCAB), NF)
 C_IDX, C_OFF = [], []
 for w, i in sorted(DEV_VOCAB.items(), key=lambda kv: kv[1]):
@@ -348,17 +357,20 @@ DEV_CLD2 = {name: np.array([cld2_vote(t) for t in texts]) for name, (texts, _) i
 print("dev:", {k: len(v[0]) for k, v in DEV.items()}, file=sys.stderr)
 
 
-def sums_vec(vec):
-    """{dev set: (n x 2) word and char sums} of a table given as a vector over the feature index."""
+def sums_vec(vec, name_weight=1.0):
+    """{dev set: (n x 2) word and char sums} of a table given as a vector over the feature index; name-like
+    words (Titlecase, not the first word) count name_weight times."""
     ws, cs = vec[W_IDX], np.add.reduceat(vec[C_IDX], C_OFF)
     out = {}
-    for name, (ids, owner, n) in DEV_WORD_IDS.items():
-        out[name] = np.column_stack([np.bincount(owner, weights=ws[ids], minlength=n),
-                                     np.bincount(owner, weights=cs[ids], minlength=n)])
+    for name, (ids, owner, n, name_like) in DEV_WORD_IDS.items():
+        k = np.where(name_like, name_weight, 1.0)
+        out[name] = np.column_stack([np.bincount(owner, weights=ws[ids] * k, minlength=n),
+                                     np.bincount(owner, weights=cs[ids] * k, minlength=n)])
     return out
 
 
-V1_SUMS = sums_vec(V1_VEC)
+V1_SUMS_BY = {g: sums_vec(V1_VEC, g) for g in args.name_weights}
+V1_SUMS = V1_SUMS_BY[args.name_weights[0]]
 
 
 # ---- version 3, --with-lr only (tried, not adopted): a logistic regression over the same features (a third
@@ -501,13 +513,15 @@ for l2, lr_sums in LR_SUMS.items():  # the logistic regression alone, for refere
 best = None
 for cand in CANDIDATES:
     shares = make_shares(*cand)
-    for alpha, min_raw, l2 in [(a, m, r) for a in ALPHAS for m in MIN_RAW for r in LR_L2]:
+    for alpha, min_raw, l2, gamma in [(a, m, r, g) for a in ALPHAS for m in MIN_RAW for r in LR_L2
+                                      for g in args.name_weights]:
         table, kept = llr_vector(shares, alpha, min_raw)
-        new_sums = sums_vec(table)
+        new_sums = sums_vec(table, gamma)
+        V1_SUMS = V1_SUMS_BY[gamma]
         X, y, w = design(new_sums, LR_SUMS[l2])
         coef, bias0 = fit_logistic(X, y, w)
         obj, bias, acc = best_bias(coef, bias0, new_sums, LR_SUMS[l2])
-        print(f"shares {cand} alpha {alpha} min_raw {min_raw} l2 {l2}: dev mean {obj:.4f} min {min(acc.values()):.4f} "
+        print(f"shares {cand} alpha {alpha} min_raw {min_raw} l2 {l2} names {gamma}: dev mean {obj:.4f} min {min(acc.values()):.4f} "
               f"coef {np.round(coef, 3).tolist()} bias {bias} | "
               + " ".join(f"{k}={v:.3f}" for k, v in acc.items()), file=sys.stderr)
         if best is None or obj > best[0]:
