@@ -119,3 +119,101 @@ def test_translation_benchmark_malay_variety_share():
     got = malay_variety([MS, MS, indonesian, EN, "  "])
     assert got == {"ms": 2, "id": 1, "other": 1, "share": round(2 / 3, 4)}
     assert malay_variety([EN])["share"] is None  # nothing Malay or Indonesian: no share, not 0
+
+
+# --- Malay vs Indonesian: the document prior (issue #25) ---------------------------------------------------------
+
+MALAY_CLEAR = ["Kerajaan akan mengumumkan bajet baharu minggu depan.",
+               "Pihak berkuasa sedang menyiasat kejadian itu.", MS]
+INDONESIAN_CLEAR = ["Polisi masih menyelidiki kasus tersebut.",
+                    "Harga bensin diperkirakan naik lima persen bulan depan, kata kementerian.",
+                    "Pemerintah akan mengalokasikan uang tambahan untuk rumah sakit pada tahun depan."]
+LEANS_ID = "Kapal itu tenggelam."  # no marker of either variety; alone, the model leans Indonesian
+LEANS_MS = "Hujan turun sepanjang malam."  # no marker either; alone, it leans Malay
+
+
+def test_a_marker_free_sentence_takes_its_articles_variety():
+    alone = nb.detect(LEANS_ID)
+    assert alone.lang == "id" and not alone.by_document  # a lone sentence keeps its own best guess
+    text = f"{MALAY_CLEAR[0]} {LEANS_ID} {MALAY_CLEAR[1]}\n\n{MALAY_CLEAR[2]}"
+    detection = nb.detect(text, per="sentence")
+    assert detection.lang == "ms"
+    assert [p.lang for p in detection.parts] == ["ms", "ms", "ms", "ms"]
+    decided = detection.parts[1]
+    assert decided.by_document and not any(p.by_document for i, p in enumerate(detection.parts) if i != 1)
+    # the confidence says the document decided: lower than for the sentences with markers
+    assert 0.5 < decided.confidence < min(p.confidence for i, p in enumerate(detection.parts) if i != 1)
+    # and the same the other way round
+    text = " ".join([INDONESIAN_CLEAR[0], LEANS_MS, INDONESIAN_CLEAR[1], INDONESIAN_CLEAR[2]])
+    parts = nb.detect(text, per="sentence").parts
+    assert [p.lang for p in parts] == ["id"] * 4 and parts[1].by_document
+    assert nb.detect(LEANS_MS).lang == "ms"
+
+
+def test_a_sentence_with_clear_markers_keeps_its_own_variety():
+    text = " ".join([MALAY_CLEAR[0], INDONESIAN_CLEAR[0], MALAY_CLEAR[1], MALAY_CLEAR[2]])
+    detection = nb.detect(text, per="sentence")
+    assert detection.lang == "ms"
+    assert [p.lang for p in detection.parts] == ["ms", "id", "ms", "ms"]
+    assert not detection.parts[1].by_document
+
+
+def test_paragraphs_use_the_document_prior():
+    text = "\n\n".join([" ".join(MALAY_CLEAR), LEANS_ID, MALAY_CLEAR[0]])
+    parts = nb.detect(text, per="paragraph").parts
+    assert [p.lang for p in parts] == ["ms", "ms", "ms"] and parts[1].by_document
+    assert nb.detect(LEANS_ID, per="paragraph").parts[0].lang == "id"  # one paragraph: nothing to learn from
+
+
+def test_detect_step_sentence_languages_use_the_document_prior():
+    article = nb.Article.from_text(" ".join([MALAY_CLEAR[0], LEANS_ID, INDONESIAN_CLEAR[0], MALAY_CLEAR[1]]))
+    nb.Detect()([article])
+    assert article.lang == "ms"
+    # the marker-free sentence follows the article; the one with clear Indonesian markers keeps its variety
+    assert [s.lang for s in article.sentences] == ["ms", "ms", "id", "ms"]
+
+
+def test_by_document_round_trips_and_is_shown_only_when_set():
+    from newsbrief.detection import Detection
+
+    detection = nb.detect(f"{MALAY_CLEAR[0]} {LEANS_ID} {MALAY_CLEAR[1]}", per="sentence")
+    data = detection.to_dict(digits=None)
+    assert [p.get("by_document", False) for p in data["parts"]] == [False, True, False]
+    assert "by_document" not in data
+    assert Detection.from_dict(data) == detection
+
+
+def test_msid_prior_follows_the_documents_variety_and_confidence():
+    from newsbrief.detection import SAME_VARIETY, Detection, msid_prior
+
+    assert msid_prior(Detection("en", 0.99, "Latn")) is None
+    assert msid_prior(Detection("ms", 1.0, "Latn")) == pytest.approx(SAME_VARIETY)
+    assert msid_prior(Detection("id", 1.0, "Latn")) == pytest.approx(1 - SAME_VARIETY)
+    assert 0.5 < msid_prior(Detection("ms", 0.7, "Latn")) < msid_prior(Detection("ms", 0.9, "Latn"))
+
+
+def test_identify_with_a_prior_moves_only_the_malay_indonesian_choice():
+    from newsbrief.lid import identify
+
+    assert identify(LEANS_ID, msid_prior=0.5) == identify(LEANS_ID)
+    assert identify(LEANS_ID, msid_prior=0.98)[0] == "ms"
+    assert identify(LEANS_ID, msid_prior=0.02)[0] == "id"
+    assert identify(LEANS_ID, msid_prior=0.02)[1] > identify(LEANS_ID)[1]  # agreeing prior: surer
+    assert identify(INDONESIAN_CLEAR[0], msid_prior=0.98)[0] == "id"
+    assert identify(EN, msid_prior=0.98)[0] == "en" and identify(KM, msid_prior=0.02)[0] == "km"
+
+
+def test_detection_benchmark_reads_sentences_inside_their_documents(tmp_path):
+    import json as json_module
+
+    from benchmarks.detection import main
+
+    path = tmp_path / "ms.txt"
+    path.write_text("\n".join([MALAY_CLEAR[0], LEANS_ID, MALAY_CLEAR[1], MALAY_CLEAR[2]]) + "\n", encoding="utf-8")
+    out = tmp_path / "detection.json"
+    assert main(["--lang", "ms", str(path), "--doc-size", "4", "--no-timing", "--json", str(out)]) == 0
+    result = json_module.loads(out.read_text("utf-8"))["results"][0]
+    assert result["sentence"]["confusion"]["id"] == 1  # the marker-free sentence, alone
+    assert result["in_document"]["confusion"]["ms"] == 4 and result["in_document"]["by_document"] == 1
+    assert result["document"]["n"] == 1 and result["document"]["accuracy"] == 1.0
+    assert sum(n for _, n, _, _ in result["sentence"]["calibration"]) == 4

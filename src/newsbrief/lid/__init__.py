@@ -13,7 +13,9 @@ identify(text) -> (lang, confidence, script)
    Devanagari, ...): pycld2, then langid.py, else "und".
 3. Malay or Indonesian: a naive Bayes discriminator over words and character n-grams trained for this project
    (models/recipes/lid_ms_id; data/msid.*), combined with pycld2's and langid.py's own Malay-vs-Indonesian
-   votes, decides between "ms" (Malaysian Malay) and "id".
+   votes, decides between "ms" (Malaysian Malay) and "id". With msid_prior (the probability of Malay known from
+   elsewhere: newsbrief.detection passes the article's own variety for its sentences and paragraphs) the text's
+   evidence is added to that prior instead of to even odds.
 
 Deterministic; no network; only pycld2 and langid (both already dependencies) are imported, lazily.
 """
@@ -49,8 +51,12 @@ MIN_CONFIDENCE = 0.6
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
-def identify(text: str) -> tuple[str, float, str]:
+def identify(text: str, msid_prior: float | None = None) -> tuple[str, float, str]:
     """Return (lang, confidence, script) for one span of text (a sentence, paragraph or whole document).
+
+    msid_prior: when the span is Malay or Indonesian, the probability that it is Malay before reading it (e.g. from
+    the article it belongs to); None: even odds. It changes only the choice between "ms" and "id" and the
+    confidence of that choice, never whether the span is Malay-or-Indonesian at all.
 
     lang: ISO 639-1: "en", "km", "ms", "id" for our four languages; another code when the text is confidently
     some other language (e.g. "fr", "th", "zh"; pycld2's few languages without a 639-1 code keep their
@@ -86,7 +92,7 @@ def identify(text: str) -> tuple[str, float, str]:
         # the minority scripts were weighed above: the statistical models see the dominant script only
         # (pycld2 would otherwise count Khmer's 3-byte letters in a mostly Malay text as Khmer)
         sample = "".join(ch if char_script(ch) in (None, script) else " " for ch in sample)
-    lang, conf = _statistical(sample, script)
+    lang, conf = _statistical(sample, script, msid_prior)
     if lang == "und":
         return "und", 0.0, script
     return lang, round(min(0.999, conf * (0.5 + share / 2) * size_factor), 4), script
@@ -108,7 +114,7 @@ def _sample(text: str) -> str:
     return "\n".join(parts)
 
 
-def _statistical(text: str, script: str) -> tuple[str, float]:
+def _statistical(text: str, script: str, msid_prior: float | None = None) -> tuple[str, float]:
     text = _CONTROL.sub(" ", text)  # control characters and lone surrogates: pycld2 and langid.py refuse them
     group, conf = _latin_group(text) if script == "Latn" else _other_script(text)
     if conf < MIN_CONFIDENCE:
@@ -117,7 +123,7 @@ def _statistical(text: str, script: str) -> tuple[str, float]:
         return group, conf
     from ._msid import model
 
-    p_ms = model().prob_ms(text)
+    p_ms = model().prob_ms(text, msid_prior)
     return ("ms", conf * p_ms) if p_ms >= 0.5 else ("id", conf * (1.0 - p_ms))
 
 

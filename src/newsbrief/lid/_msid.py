@@ -7,7 +7,9 @@ temperature in data/msid.json; this module only reads them. Pure Python: no nump
 
 score = bias + sum LLR(words) + char_scale * sum LLR(char n-grams)
         + cld2_weight * (pycld2 % Malay - % Indonesian) / 100 + langid_weight * (langid log P(ms) - log P(id))
-P(ms) = sigmoid(score / temperature)
+P(ms) = sigmoid(score / temperature)                       (even odds before reading the text)
+P(ms | prior) = sigmoid(score / temperature + logit(prior))  (prior: P(ms) known from elsewhere, e.g. the article's
+                                                            variety for one of its sentences; newsbrief.detection)
 
 Speed: a word's features are the same every time, so its (word LLR, char n-gram LLR sum) is computed once and
 kept in a per-model memo (cleared when it reaches MEMO_SIZE words); pycld2's answer is shared with the
@@ -115,8 +117,14 @@ class MsIdModel:
             s += self.langid_weight * langid_llr(text)
         return s
 
-    def prob_ms(self, text: str) -> float:
-        return _sigmoid(self.score(text) / self.temperature)
+    def prob_ms(self, text: str, prior: float | None = None) -> float:
+        """P(Malay) between the two. prior: P(Malay) before reading text (None: even odds, as trained); the text's
+        evidence is added to it in log-odds, so a marker-free text keeps about the prior and a clear one wins."""
+        x = self.score(text) / self.temperature
+        if prior is not None:
+            prior = min(max(prior, 1e-6), 1.0 - 1e-6)
+            x += math.log(prior / (1.0 - prior))
+        return _sigmoid(x)
 
 
 def cld2_vote(text: str) -> float:
