@@ -88,8 +88,9 @@ def markdown(rows: list[dict], memory: dict) -> str:
             f"Memory (one process; peak RSS never goes down, so each row includes the rows above):\n\n{mem}")
 
 
-def summarize_process(seed: Path, lang: str, translation_model: str | None, env: dict) -> tuple[float, float, str]:
-    """(seconds, peak RSS in MB, stdout) of one `python -m newsbrief summarize SEED --to LANG` process."""
+def summarize_process(seed: Path, lang: str, translation_model: str | None, env: dict
+                      ) -> tuple[float, float, str, float]:
+    """(seconds, peak RSS in MB, stdout, CPU seconds: user + system) of one `python -m newsbrief summarize SEED --to LANG` process."""
     cmd = [sys.executable, "-m", "newsbrief", "summarize", str(seed), "--to", lang, "--format", "json"]
     if translation_model and lang != "en":
         cmd += ["--translation-model", translation_model]
@@ -104,41 +105,46 @@ def summarize_process(seed: Path, lang: str, translation_model: str | None, env:
         if proc.returncode:
             errors.seek(0)
             raise SystemExit(f"{' '.join(cmd)} failed:\n{errors.read().decode(errors='replace')}")
-    return seconds, usage.ru_maxrss / 1024, out.decode()
+    return seconds, usage.ru_maxrss / 1024, out.decode(), usage.ru_utime + usage.ru_stime
 
 
 def fresh_process(seed: Path, langs: list[str], runs: int, translation_model: str | None) -> list[dict]:
     with tempfile.TemporaryDirectory() as folder:
         env = {**os.environ, "NEWSBRIEF_CACHE": folder}
         cold = {lang: summarize_process(seed, lang, translation_model, env) for lang in langs}
-        warm: dict[str, list[tuple[float, float, str]]] = {lang: [] for lang in langs}
+        warm: dict[str, list[tuple[float, float, str, float]]] = {lang: [] for lang in langs}
         for _ in range(runs):  # in turns, so that a change in the machine's load touches every language alike
             for lang in langs:
                 warm[lang].append(summarize_process(seed, lang, translation_model, env))
     rows = []
     for lang in langs:
-        seconds = statistics.median(s for s, _, _ in warm[lang])
+        seconds = statistics.median(run[0] for run in warm[lang])
         rows.append({"to": lang, "cold_s": round(cold[lang][0], 3), "cold_peak_rss_mb": round(cold[lang][1], 1),
-                     "warm_s": round(seconds, 3), "warm_min_s": round(min(s for s, _, _ in warm[lang]), 3),
-                     "warm_peak_rss_mb": round(max(m for _, m, _ in warm[lang]), 1), "runs": runs,
-                     "identical_output": all(out == cold[lang][2] for _, _, out in warm[lang])})
-    english = next((r["warm_s"] for r in rows if r["to"] == "en"), None)
+                     "warm_s": round(seconds, 3), "warm_min_s": round(min(run[0] for run in warm[lang]), 3),
+                     "warm_cpu_s": round(statistics.median(run[3] for run in warm[lang]), 3),
+                     "warm_peak_rss_mb": round(max(run[1] for run in warm[lang]), 1), "runs": runs,
+                     "identical_output": all(run[2] == cold[lang][2] for run in warm[lang])})
+    english = next((r for r in rows if r["to"] == "en"), None)
     for row in rows:
-        row["warm_vs_en"] = round(row["warm_s"] / english, 2) if english else None
+        row["warm_vs_en"] = round(row["warm_s"] / english["warm_s"], 2) if english else None
+        row["warm_cpu_vs_en"] = round(row["warm_cpu_s"] / english["warm_cpu_s"], 2) if english else None
     return rows
 
 
 def fresh_markdown(rows: list[dict], seed: Path) -> str:
     table = rpt.markdown_table(
-        ["--to", "cold s", "cold peak RSS (MB)", "warm s (median)", "warm s (min)", "warm peak RSS (MB)",
-         "warm / en", "identical"],
-        [[r["to"], r["cold_s"], r["cold_peak_rss_mb"], r["warm_s"], r["warm_min_s"], r["warm_peak_rss_mb"],
-          f"{r['warm_vs_en']}x" if r["warm_vs_en"] is not None else None, r["identical_output"]] for r in rows],
-        numeric=[False, True, True, True, True, True, True, False])
+        ["--to", "cold s", "cold peak RSS (MB)", "warm s (median)", "warm s (min)", "warm CPU s (median)",
+         "warm peak RSS (MB)", "warm / en", "warm CPU / en", "identical"],
+        [[r["to"], r["cold_s"], r["cold_peak_rss_mb"], r["warm_s"], r["warm_min_s"], r["warm_cpu_s"],
+          r["warm_peak_rss_mb"], f"{r['warm_vs_en']}x" if r["warm_vs_en"] is not None else None,
+          f"{r['warm_cpu_vs_en']}x" if r["warm_cpu_vs_en"] is not None else None, r["identical_output"]]
+         for r in rows],
+        numeric=[False, True, True, True, True, True, True, True, True, False])
     return (f"`newsbrief summarize {seed.name} --to LANG --format json`, each run a new process (start to exit). "
             f"Cold: the first run, on an empty result cache (models built already). Warm: {rows[0]['runs']} runs "
-            f"per language in turns, on the filled cache; identical: every warm output equals the cold one.\n\n"
-            f"{table}")
+            f"per language in turns, on the filled cache; identical: every warm output equals the cold one. "
+            f"CPU s: the process's user + system time (os.wait4), less sensitive than wall time to what else "
+            f"the machine runs.\n\n{table}")
 
 
 def main_fresh(args, argv: list[str]) -> int:
