@@ -90,7 +90,8 @@ def markdown(rows: list[dict], memory: dict) -> str:
 
 def summarize_process(seed: Path, lang: str, translation_model: str | None, env: dict
                       ) -> tuple[float, float, str, float]:
-    """(seconds, peak RSS in MB, stdout, CPU seconds: user + system) of one `python -m newsbrief summarize SEED --to LANG` process."""
+    """(seconds, peak RSS in MB, stdout, CPU seconds: user + system) of one process
+    `python -m newsbrief summarize SEED --to LANG --format json`."""
     cmd = [sys.executable, "-m", "newsbrief", "summarize", str(seed), "--to", lang, "--format", "json"]
     if translation_model and lang != "en":
         cmd += ["--translation-model", translation_model]
