@@ -71,3 +71,30 @@ def test_model_files_hash_is_that_of_the_released_recipe(tmp_path):
     assert model_files_hash(folder) == "db33a75eee40bb0eb5b7c1978174960d524c19ce803d25baa28bed640f4efbf2"
     assert model_files_hash(folder / "model.bin") == (
         "e6f2d18dd10fc76adcfd2b07a0c30c34663230b529a8636a0c5a63abec8125b3")
+
+
+def test_causal_lm_model_hash_is_that_of_the_released_recipe(tmp_path):
+    """The embedded translator's cache keys come from its shipped files, not its built copy
+    (translation.cached.model_hash, recipe newsbrief-causal-lm-v1); pinned like the rest."""
+    from newsbrief.models import ModelSpec, ResolvedModel
+    from newsbrief.translation.api import BackendPlan
+    from newsbrief.translation.cached import model_hash
+
+    base = _model(tmp_path / "base")
+    shipped = tmp_path / "shipped"
+    shipped.mkdir()
+    (shipped / "trained.safetensors").write_bytes(bytes(range(256)) * 10)
+    (shipped / "adapter.json").write_text('{"r": 4, "alpha": 8}')
+    (shipped / "vocab_map.json").write_text('{"keep": [0, 1, 2]}')
+    (shipped / "MODEL_CARD.md").write_text("left out: it changes no output")
+    spec = ModelSpec.from_dict({"name": "pinned-mt", "family": "causal-lm", "languages": ["en", "ms"],
+                                "base": str(base), "scores": {"x": 1}})
+    resolved = ResolvedModel(spec, shipped, "path")
+
+    def plan(engine, compute_type):
+        return BackendPlan(resolved, engine, (), lambda: None, compute_type)
+
+    assert model_hash(plan("causal-lm/ctranslate2", "int8"), None) == (
+        "83c92a3eebc2e822f58c2498efd8bef90d945b997dafb3ff99a28a7ee317e5e6")
+    assert model_hash(plan("causal-lm/transformers", None), None) == (
+        "f61d0572b33b686c28664d67666c917f9f46dbe48d1ead3689a947a962212766")

@@ -115,3 +115,27 @@ def test_the_cli_briefs_the_example_into_a_default_direction_or_names_the_model(
         assert nb.detect(summary).lang in ("ms", "id")
     else:
         assert len(KHMER.findall(summary)) > len(summary) / 3
+
+
+def test_a_warm_cached_malay_brief_in_a_fresh_process_loads_no_model(built_models, tmp_path, monkeypatch):
+    """Issue 21 item 5 with the real model: the second `newsbrief summarize EXAMPLE --to ms` in a new
+    process finds every result in the cache and imports neither torch nor CTranslate2."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "scam-compounds-en.txt"
+    monkeypatch.setenv("NEWSBRIEF_CACHE", str(tmp_path / "cache"))
+    probe = (f"import sys\nfrom newsbrief.cli import main\nrc = main(['summarize', {str(example)!r}, '--to', 'ms', "
+             f"'--format', 'json'])\nprint('LOADED:', *(m for m in ('torch', 'transformers', 'ctranslate2') "
+             f"if m in sys.modules))\nsys.exit(rc)")
+    runs = []
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        *body, loaded = done.stdout.rstrip("\n").split("\n")
+        runs.append((json.loads("\n".join(body)), loaded.split()[1:]))
+    (cold, cold_loaded), (warm, warm_loaded) = runs
+    assert "ctranslate2" in cold_loaded and cold["models"]["translate"] == "newsbrief-gemma-mt"
+    assert warm_loaded == [] and warm == cold

