@@ -9,7 +9,7 @@ import pytest
 
 from needs import REPO, shared_data_path
 
-ARTICLES = REPO / "tests" / "data" / "articles"
+EXAMPLES = REPO / "examples"
 
 
 @pytest.fixture(scope="session")
@@ -21,7 +21,7 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def example_article() -> str:
     """English, written for the project (CC0): the article the README's first command briefs."""
-    return (REPO / "examples" / "scam-compounds-en.txt").read_text("utf-8")
+    return (EXAMPLES / "scam-compounds-en.txt").read_text("utf-8")
 
 
 @pytest.fixture(scope="session")
@@ -35,14 +35,14 @@ def dated_example_article(example_article) -> str:
 
 @pytest.fixture(scope="session")
 def khmer_article() -> str:
-    """An NTREX-128 news document in Khmer (CC BY-SA 4.0, tests/data/SOURCES.md)."""
-    return (ARTICLES / "ntrex-bbc.381669-km.txt").read_text("utf-8")
+    """An NTREX-128 news document in Khmer (CC BY-SA 4.0, examples/README.md)."""
+    return (EXAMPLES / "china-hiv-km.txt").read_text("utf-8")
 
 
 @pytest.fixture(scope="session")
 def malay_article() -> str:
     """The same NTREX-128 document in Malay."""
-    return (ARTICLES / "ntrex-bbc.381669-ms.txt").read_text("utf-8")
+    return (EXAMPLES / "china-hiv-ms.txt").read_text("utf-8")
 
 
 @pytest.fixture(scope="session")
