@@ -8,7 +8,7 @@ from tiny_models import build_all
 
 import newsbrief as nb
 from newsbrief.errors import ConfigError, UnsupportedLanguageError
-from newsbrief.facts import key_figures, numbers, unsupported
+from newsbrief.facts import key_figures, unsupported
 
 
 @pytest.fixture(scope="session")
@@ -68,9 +68,14 @@ def test_brief_into_khmer_through_a_real_architecture(tiny, example_article, tmp
     assert brief.target_lang == "km" and len(brief.sentences) == 3
     assert all(s.text for s in brief.sentences)
     assert brief.models["translate"] == "tiny-marian"
-    # every number of a source sentence is in its translation (protected, or repaired)
+    # every number of a source sentence is in its translation (protected, or repaired), as written;
+    # looked up as digits, because the tiny model's noise may glue letters to them ("°214ង"), and
+    # numbers() does not see a number that touches a letter
+    def kept(source: str, target: str) -> bool:
+        return all(number in target for number in re.findall(r"\d[\d,.]*\d|\d", source))
+
     for sentence in brief.sentences:
-        assert set(numbers(sentence.source_text)) <= set(numbers(sentence.text))
+        assert kept(sentence.source_text, sentence.text), sentence.text
     assert brief.faithfulness["checked"] == "numbers"
     # the key figures come in the reader's language too: the ones with words translated (their
     # numbers kept), bare numbers and years as written
@@ -79,7 +84,7 @@ def test_brief_into_khmer_through_a_real_architecture(tiny, example_article, tmp
     assert wordy and len(wordy) < len(figures)
     for f in figures:
         if f in wordy:
-            assert f["reader_text"] != f["text"] and set(numbers(f["text"])) <= set(numbers(f["reader_text"]))
+            assert f["reader_text"] != f["text"] and kept(f["text"], f["reader_text"])
         else:
             assert f["reader_text"] == f["text"]
 
