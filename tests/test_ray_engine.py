@@ -38,14 +38,13 @@ def tiny(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def articles(shared_data) -> list[str]:
-    def first(name: str, n: int) -> list[str]:
-        with open(shared_data / "summarization" / name, encoding="utf-8") as fh:
-            return [json.loads(line)["text"] for line, _ in zip(fh, range(n))]
+def articles(example_article, malay_article, khmer_article) -> list[str]:
+    def parts(text: str, n: int) -> list[str]:
+        paragraphs = text.split("\n\n")
+        return ["\n\n".join(paragraphs[i::n]) for i in range(n)]
 
     # 2 English (no translation to en), 4 Malay and 1 Khmer (translated), 1 empty (fails)
-    return (first("en_cnndm_frank.jsonl", 2) + first("ms_astroawani_mesolitica.jsonl", 4)
-            + first("km_monireach_sample.jsonl", 1) + [""])
+    return parts(example_article, 2) + parts(malay_article, 4) + [khmer_article, ""]
 
 
 def as_dicts(results) -> list:

