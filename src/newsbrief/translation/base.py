@@ -37,6 +37,7 @@ class TranslateConfig:
     retry_beam_size: int = 4
     protect_numbers: bool = True
     protect_urls: bool = True
+    protect_names: bool = True  # names rendered one way per article and kept from the model (names.py)
 
     def __post_init__(self) -> None:
         for name in ("batch_size", "beam_size", "retry_beam_size"):
@@ -182,7 +183,7 @@ class SentenceTranslator:
                 own_max = cfg.max_new_tokens(lengths[k], self.backend.max_output_tokens)
                 reason = guards.suspicious(segments[k], text, cut=n_out >= max_new and n_out >= own_max,
                                            looped=looped, min_ratio=cfg.min_length_ratio,
-                                           max_ratio=cfg.max_length_ratio, tgt=tgt)
+                                           max_ratio=cfg.max_length_ratio, tgt=tgt, src=src)
                 outputs[k] = text
                 if reason:
                     suspicious.append((k, reason))
@@ -229,7 +230,7 @@ class SentenceTranslator:
                 text, looped = guards.collapse_repetitions(text)
                 out[k] = text, guards.suspicious(segments[k], text, cut=n_out >= max_new, looped=looped,
                                                  min_ratio=cfg.min_length_ratio, max_ratio=cfg.max_length_ratio,
-                                                 tgt=tgt)
+                                                 tgt=tgt, src=src)
         return out
 
 
