@@ -21,6 +21,7 @@ Multilingual Wordnet rows.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import gzip
 import re
@@ -35,7 +36,9 @@ these those there here it its he she we they i you his her our their my your me 
 when where why how if then than so not no yes all any each every some such both either neither after before since
 while until during into over under about against between among through per via also only just still yet however
 meanwhile moreover furthermore thus hence therefore although though because unless whether do does did has have had
-will would shall should can could may might must mr mrs ms dr prof sir madam
+will would shall should can could may might must mr mrs ms dr prof sir madam another other others many much most
+more less few several
+apa siapa bagaimana mengapa kenapa bila mana sini situ para setiap semua banyak beberapa
 dan atau tetapi dengan di ke dari daripada kepada pada untuk bagi oleh dalam antara yang ini itu tersebut ia dia
 mereka kami kita saya beliau anda nya telah akan sudah masih juga hanya jika kerana bahawa selepas sebelum semasa
 ketika apabila manakala namun serta iaitu ialah adalah tidak bukan""".split())
@@ -108,8 +111,8 @@ def common_word(word: str, lang: str) -> bool:
         if re.search(r"(?:([b-df-hj-np-tv-z])\1|ck)(?:ing|ed)$", w):  # "combatting", "trafficking"
             forms.add(re.sub(r"(?:ing|ed)$", "", w)[:-1])
     else:
-        forms |= {w.removeprefix(p) for p in ("ber", "ter", "di", "ke", "pe", "se", "me")}
-        forms |= {w.removesuffix(s) for s in ("nya", "kan", "an", "i", "lah")}
+        prefixes = ("", "ber", "ter", "di", "ke", "pe", "per", "se", "me", "mem", "men", "meng", "peng", "pen", "pem")
+        forms |= {w.removeprefix(p).removesuffix(s) for p in prefixes for s in ("", "nya", "kan", "an", "i", "lah")}
     vocab = vocabulary()
     if any(lang in vocab.get(f, ()) for f in forms if len(f) >= 2):
         return True
@@ -209,8 +212,9 @@ def glossary(sentences: Sequence[str], src: str, tgt: str, exclude: Iterable[str
 def invented(source: str, target: str, src: str, tgt: str, allowed: Iterable[str] = ()) -> list[str]:
     """Names a translation has that its (Latin-script) source does not: capitalised words of the
     target that are not common words and appear neither in the source (nor as the CLDR form of
-    a source name) nor in `allowed` (renderings put in on purpose). Placeholders (XQ1X) are
-    skipped. Khmer sources cannot be judged this way: []."""
+    a source name, nor spelt nearly alike: "Amerika" for "America") nor in `allowed` (renderings
+    put in on purpose). Placeholders (XQ1X) and short acronyms ("AS" for "US") are skipped.
+    Khmer sources cannot be judged this way: []."""
     if src not in LATIN:
         return []
     lang = tgt if tgt in LATIN else src  # in a Khmer text, a Latin name is checked as a source-language name
@@ -218,14 +222,29 @@ def invented(source: str, target: str, src: str, tgt: str, allowed: Iterable[str
     out: dict[str, None] = {}
     for run in _RUN.finditer(PLACEHOLDER.sub(" ", target)):
         for word in run.group().split():
-            bare = _POSSESSIVE.sub("", word).strip("’'.-")
+            bare = _bare(word)
             low = bare.lower()
             if len(bare) < 2 or common_word(bare, lang) or low in known:
                 continue
-            if any(low.startswith(k) and len(low) - len(k) <= 3 for k in known if len(k) >= 4):
-                continue  # "Cambodian" from "Cambodia", "Malaysia's"
+            if len(bare.replace(".", "")) <= 3 and bare.replace(".", "").isupper():
+                continue  # an acronym: "AS" is how Malay writes "US", "PBB" the "UN"
+            if any(_alike(low, k) for k in known):
+                continue  # "Cambodian" from "Cambodia", "Amerika" from "America"
             out.setdefault(bare, None)
     return list(out)
+
+
+def _bare(word: str) -> str:
+    """A word without its possessive or contraction ("Manet's" -> "Manet", "I'm" -> "I")."""
+    return re.sub(r"[’'](?:s|m|re|ll|ve|d)$", "", word, flags=re.IGNORECASE).strip("’'.-,;:()\"“”")
+
+
+def _alike(word: str, known: str) -> bool:
+    if len(known) < 4 or word[0] != known[0]:
+        return False
+    if word.startswith(known) and len(word) - len(known) <= 3:
+        return True
+    return difflib.SequenceMatcher(None, word, known).ratio() >= 0.65
 
 
 def _known_words(source: str, allowed: Iterable[str]) -> set[str]:
@@ -234,4 +253,4 @@ def _known_words(source: str, allowed: Iterable[str]) -> set[str]:
     for english, forms in cldr_names().items():  # "Cambodia" in the source makes "Kemboja" known, and back
         if any(form.lower() in lowered for form in forms.values() if len(form) >= 3):
             text += " " + " ".join(forms.values())
-    return {w.strip("’'.-") for w in re.findall(r"[\w’'.-]+", _POSSESSIVE.sub("", text.lower()))}
+    return {_bare(w) for w in re.findall(r"[\w’'.-]+", text.lower())} - {""}
