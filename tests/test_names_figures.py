@@ -177,3 +177,17 @@ def test_faithfulness_across_languages_checks_names_not_titles():
     assert not bad.faithfulness["faithful"]
     assert "Watamu" in bad.faithfulness["unsupported"][0]["names"]
     assert re.search(r"invented name: .*Watamu", " ".join(bad.notes))
+
+
+def test_placeholders_the_model_garbles_still_put_the_name_back():
+    from newsbrief.translation.protect import Protector
+
+    protector = Protector(glossary=[("Hun Manet", "Hun Manet"), ("Anwar Ibrahim", "Anwar Ibrahim"),
+                                    ("Kuala Lumpur", "Kuala Lumpur")])
+    masked = protector.mask("Hun Manet met Anwar Ibrahim in Kuala Lumpur.")
+    assert masked.text == "XQ1X met XQ2X in XQ3X."
+    notes: list[str] = []
+    # forms the embedded model wrote on NTREX-128: a P inserted, the last X lost or turned into Y
+    assert protector.unmask("XQP1X bertemu XQ2Y di XQ3.", masked, notes) == \
+        "Hun Manet bertemu Anwar Ibrahim di Kuala Lumpur." and notes == []
+    assert protector.unmask("AXQ1X bertemu XQ2X di XQ3X.", masked, notes).endswith("Hun Manet.")  # not a placeholder

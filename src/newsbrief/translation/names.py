@@ -28,6 +28,8 @@ import re
 from importlib import resources
 from typing import Iterable, Sequence
 
+from .protect import PLACEHOLDER_RE as PLACEHOLDER
+
 LATIN = ("en", "ms")
 # Words that may be capitalised without being names: function words, honorifics and titles
 # (a title ends a name: "Prime Minister Hun Manet" -> "Hun Manet").
@@ -57,7 +59,6 @@ datuk datin dato tan sri seri tun tuan puan encik yang berhormat amat mulia padu
 _WORD = r"[A-Z][\w’'.-]*\w|[A-Z]"
 _RUN = re.compile(rf"(?<![\w’'-])(?:{_WORD})(?:\s+(?:(?:of|bin|binti|al|de|van|von|la|da)\s+)?(?:{_WORD}))*")
 _POSSESSIVE = re.compile(r"[’']s$")
-PLACEHOLDER = re.compile(r"X\s*Q\s*\d+\s*X", re.IGNORECASE)
 
 
 @functools.cache
