@@ -103,6 +103,7 @@ def test_invented_names_in_latin_inside_khmer_and_from_malay():
     assert names.invented("Kemboja akan berkongsi maklumat.", "Cambodia will share information.", "ms", "en") == []
     assert names.invented("Kemboja akan berkongsi maklumat.", "Cambodia will share it with Phnom Penh.",
                           "ms", "en") == ["Phnom", "Penh"]
+    assert names.invented("The churches were full.", "Gereja-gereja itu penuh.", "en", "ms") == []  # reduplication
     assert names.invented("ប៉ូលិសបានចាប់ ១៨៥ នាក់។", "Police arrested 185 people in Watamu.", "km", "en") == []
 
 

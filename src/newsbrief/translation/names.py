@@ -55,7 +55,7 @@ major captain officer inspector sergeant judge justice chairman chairwoman chair
 majesty highness royal lord lady pope bishop premier chancellor mayor minister's senior undersecretary his her
 perdana menteri timbalan presiden ketua setiausaha agung pengarah gabenor raja permaisuri putera puteri polis
 pesuruhjaya jurucakap duta senator leftenan kolonel mejar kapten pegawai inspektor sarjan hakim pengerusi
-datuk datin dato tan sri seri tun tuan puan encik yang berhormat amat mulia paduka baginda sultan tunku tengku""".split())
+datuk datin dato tan sri seri tun tuan puan encik en yang berhormat amat mulia paduka baginda sultan tunku tengku""".split())
 _WORD = r"[A-Z][\w’'.-]*\w|[A-Z]"
 _RUN = re.compile(rf"(?<![\w’'-])(?:{_WORD})(?:\s+(?:(?:of|bin|binti|al|de|van|von|la|da)\s+)?(?:{_WORD}))*")
 _POSSESSIVE = re.compile(r"[’']s$")
@@ -103,6 +103,9 @@ def common_word(word: str, lang: str) -> bool:
     w = _POSSESSIVE.sub("", word).lower()
     if w in _FUNCTION or w in _TITLES or w in _CALENDAR:
         return True
+    half, _, other = w.partition("-")
+    if half and half == other:  # Malay plural by reduplication: "Gereja-gereja"
+        w = half
     forms = {w}
     if lang == "en":
         for suffix, repl in (("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""),
