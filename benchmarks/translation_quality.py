@@ -83,21 +83,38 @@ def malay_variety(lines: list[str]) -> dict:
     return {**counts, "share": round(counts["ms"] / both, 4) if both else None}
 
 
+def invented_names(sources: list[str], hypotheses: list[str], src: str, tgt: str) -> dict | None:
+    """Names the outputs have that their sources do not (newsbrief.translation.names.invented:
+    capitalised words that are no common word of the language, not in the source, not a CLDR form of a
+    source name), per 100 sentences, with the most frequent ones; None from Khmer, where capitals say nothing."""
+    from collections import Counter
+
+    from newsbrief.translation import names
+
+    if src not in names.LATIN:
+        return None
+    found = Counter(name for source, hyp in zip(sources, hypotheses) for name in names.invented(source, hyp, src, tgt))
+    return {"per_100_sentences": round(100 * sum(found.values()) / max(len(sources), 1), 2),
+            "sentences": len(sources), "most_common": found.most_common(10)}
+
+
 def translate_lines(lines: list[str], src: str, tgt: str, model: str | None,
-                    beam_size: int = 1, candidates: int = 1) -> tuple[list[str], str, dict[str, int]]:
+                    beam_size: int = 1, candidates: int = 1, protect_names: bool = True
+                    ) -> tuple[list[str], str, dict[str, int]]:
     """The model's translations, the model that ran (model=None: the configured default), and
     how often each guard stepped in (numbers repaired, segments retried, sentences split, ...)."""
     import newsbrief as nb
 
     result = nb.translate(nb.Article.from_sentences(lines), to=tgt, src=src, model=model, cache=None,
-                          beam_size=beam_size, candidates=candidates)
+                          beam_size=beam_size, candidates=candidates, protect_names=protect_names)
     return [pair.target for pair in result.sentences], str(result.model), guard_counts(result.notes)
 
 
 def guard_counts(notes) -> dict[str, int]:
     """Notes of a translation counted by what happened (see translation/base.py and protect.py)."""
     kinds = {"numbers repaired": "numbers_repaired", "model dropped": "terms_appended", "retried": "retried",
-             "split into": "split", "kept the source text": "kept_source"}
+             "split into": "split", "kept the source text": "kept_source",
+             "invented name": "invented_name_retried"}
     counts = {name: 0 for name in kinds.values()}
     for note in notes:
         for text, name in kinds.items():
@@ -131,13 +148,15 @@ def run_system(system: str, sources: list[str], references: list[str], src: str,
         else:
             name, _, candidates = system.removeprefix("model:").partition(ROUND_TRIP)
             hypotheses, row["model"], row["guards"] = translate_lines(
-                sources, src, tgt, None if name == "default" else name, args.beam_size, int(candidates or 1))
+                sources, src, tgt, None if name == "default" else name, args.beam_size, int(candidates or 1),
+                not args.no_protect_names)
     except NewsbriefError as exc:  # no model configured, a missing package: recorded, not faked
         return {**row, "error": f"{type(exc).__name__}: {exc}"}
     seconds = time.perf_counter() - start
     row["cpu_seconds"] = round(time.process_time() - cpu_start, 2)  # every thread of this process
     if tgt == "ms":
         row["malay_variety"] = malay_variety(hypotheses)
+    row["invented_names"] = invented_names(sources, hypotheses, src, tgt)
     return {**row, **score(hypotheses, references), "seconds": round(seconds, 2),
             "sentences_per_s": round(len(sources) / seconds, 2) if system.startswith("model:") else None}
 
@@ -156,8 +175,11 @@ def _ms_share(variety: dict | None) -> str | None:
     return f"{100 * variety['share']:.1f}% ({variety['ms']} ms, {variety['id']} id, {variety['other']} other)"
 
 
-def markdown(results: list[dict], systems: list[str], references: dict | None = None) -> str:
-    """references: direction -> malay_variety() of the reference translations (directions into ms)."""
+def markdown(results: list[dict], systems: list[str], references: dict | None = None,
+             reference_names: dict | None = None) -> str:
+    """references: direction -> malay_variety() of the reference translations (directions into ms);
+    reference_names: direction -> invented_names() of the reference translations (what the check
+    takes for invented in human translations: its false alarms)."""
     errors = any(r.get("error") for r in results)
     rows = [[r["direction"], r["system"] + (f" ({r['model']})" if r.get("model") else ""), r.get("chrf++"),
              r.get("bleu_khmer_aware"), r.get("coverage"), r.get("sentences"), r.get("cpu_seconds")]
@@ -179,6 +201,20 @@ def markdown(results: list[dict], systems: list[str], references: dict | None = 
             numeric=[False, False] + [True] * len(names))
         body += ("\n\nGuards: how often newsbrief's checks repaired a model's output (numbers put back, dropped "
                  "protected terms appended, suspicious segments retried, long sentences split, source kept).")
+    named = [r for r in results if r.get("invented_names")]
+    if named:
+        body += "\n\n" + rpt.markdown_table(
+            ["direction", "system", "invented names per 100 sentences", "most frequent"],
+            [[r["direction"], r["system"], r["invented_names"]["per_100_sentences"],
+              ", ".join(f"{n} ({c})" for n, c in r["invented_names"]["most_common"][:5])] for r in named]
+            + [[d, "reference translations", v["per_100_sentences"],
+                ", ".join(f"{n} ({c})" for n, c in v["most_common"][:5])] for d, v in (reference_names or {}).items()
+               if v],
+            numeric=[False, False, True, False])
+        body += ("\n\nInvented names: capitalised words of an output that are no common word of its language "
+                 "(WordNet, Wordnet Bahasa), not in the source and not the CLDR form of a source name "
+                 "(newsbrief.translation.names.invented); from Latin-script sources only. The reference translations' "
+                 "row is the check's false alarms: names a human translator wrote that it cannot tie to the source.")
     into_ms = [r for r in results if r["direction"].endswith("->ms") and r.get("malay_variety")]
     if into_ms:
         body += "\n\n" + rpt.markdown_table(
@@ -214,6 +250,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--candidates", type=int, action="append", default=[],
                         help="also run each model with N candidates checked by their round trip "
                              "(TranslateConfig.candidates; repeatable; side by side with greedy)")
+    parser.add_argument("--no-protect-names", action="store_true", help="let the model translate names (default: "
+                        "each name protected and rendered one way, newsbrief.translation.names)")
     parser.add_argument("--data", type=Path, default=DATA, help="the shared data folder (NTREX-128, parallel/)")
     parser.add_argument("--parallel", type=Path, default=None,
                         help="folder with en-km.tsv and en-ms.tsv for the dictionary (default: DATA/parallel)")
@@ -239,10 +277,12 @@ def main(argv: list[str] | None = None) -> int:
         tasks = [(args.src_lang, args.tgt_lang, args.src, args.ref)]
     results = []
     reference_variety = {}
+    reference_names = {}
     for src, tgt, src_path, ref_path in tasks:
         sources, references = read_pair(src_path, ref_path, args.limit)
         if tgt == "ms":
             reference_variety[f"{src}->{tgt}"] = malay_variety(references)
+        reference_names[f"{src}->{tgt}"] = invented_names(sources, references, src, tgt)
         for system in systems:
             row = {**run_system(system, sources, references, src, tgt, args), "src": str(src_path),
                    "ref": str(ref_path)}
@@ -254,9 +294,11 @@ def main(argv: list[str] | None = None) -> int:
     title = "Translation quality" + (" on NTREX-128" if ntrex else f" on {args.src.name}")
     report = {"benchmark": "translation quality", "command": cmd,
               "signature": signature(("newsbrief", "sacrebleu"), set="NTREX-128" if ntrex else str(args.src),
-                                     limit=args.limit, beam_size=args.beam_size),
-              "results": results, "reference_malay_variety": reference_variety}
-    page = rpt.page(title, report["signature"], cmd, markdown(results, systems, reference_variety))
+                                     limit=args.limit, beam_size=args.beam_size,
+                                     protect_names=not args.no_protect_names),
+              "results": results, "reference_malay_variety": reference_variety,
+              "reference_invented_names": reference_names}
+    page = rpt.page(title, report["signature"], cmd, markdown(results, systems, reference_variety, reference_names))
     print(page)
     if out:
         rpt.write(out, report, page)

@@ -32,3 +32,14 @@ def test_summarization_faithful_share_counts_summaries_with_unsupported_numbers_
     rows = [{"text": "Police in Phnom Penh detained 157 people on Monday."}] * 2
     assert faithful_pct(["Police detained 157 people.", "Police detained 175 people."], rows) == 50.0
     assert faithful_pct(["Police in Bangkok detained people."], rows[:1]) == 0.0
+
+
+def test_invented_names_are_counted_per_100_sentences():
+    from benchmarks.translation_quality import invented_names
+
+    sources = ["Hun Manet met Anwar Ibrahim.", "Cambodia will share information."]
+    counted = invented_names(sources, ["Hun Manet bertemu Watamu.", "Kemboja akan berkongsi maklumat."], "en", "ms")
+    assert counted["per_100_sentences"] == 50.0 and counted["most_common"] == [("Watamu", 1)]
+    assert invented_names(sources, ["Hun Manet bertemu Anwar Ibrahim.", "Kemboja berkongsi."], "en", "ms")[
+        "per_100_sentences"] == 0.0
+    assert invented_names(["ប៉ូលិសបានចាប់ ១៨៥ នាក់។"], ["Police in Watamu arrested 185."], "km", "en") is None

@@ -14,8 +14,12 @@ from typing import Any
 from .article import Article, as_article
 from .detection import Detect
 from .errors import UnsupportedLanguageError
-from .facts import KeyFigure, entities, key_figures, unsupported
+from .facts import KeyFigure, count_changed, entities, key_figures, unsupported
 from .summarization import Summary, summarize
+
+# Key figures a reader sees (cli.py shows counts, sums and shares) are read back through the
+# translator before they are shown in the reader's language.
+CHECKED_FIGURES = ("count", "money", "percent")
 
 LANGUAGES = ("en", "km", "ms")
 
@@ -44,6 +48,9 @@ class Brief:
     # key_figures[i].text in the reader's language (translated with the summary; the same text when
     # the brief is in the article's language)
     figure_texts: tuple[str, ...] = field(default=())
+    # key_figures[i]'s round trip: {"status": "kept" | "fallback", "round_trip": text, "note": ...};
+    # None where it was not translated or not checked (see CHECKED_FIGURES)
+    figure_checks: tuple[dict[str, Any] | None, ...] = field(default=())
 
     @property
     def summary(self) -> str:
@@ -56,8 +63,9 @@ class Brief:
     def to_dict(self) -> dict[str, Any]:
         out = {"source_lang": self.source_lang, "target_lang": self.target_lang, "summary": self.summary,
                "sentences": [s.to_dict() for s in self.sentences],
-               "key_figures": [{**f.to_dict(), "reader_text": reader}
-                               for f, reader in zip(self.key_figures, self.reader_figure_texts)],
+               "key_figures": [{**f.to_dict(), "reader_text": reader, "reader_check": check}
+                               for f, reader, check in zip(self.key_figures, self.reader_figure_texts,
+                                                           self.figure_checks or (None,) * len(self.key_figures))],
                "entities": list(self.entities),
                "faithfulness": self.faithfulness, "models": self.models, "notes": list(self.notes)}
         if self.id is not None:
@@ -98,25 +106,55 @@ def _check_languages(src: str, to: str) -> None:
 
 
 def _translate_summaries(summaries: list[Summary], figures: list[tuple[KeyFigure, ...]], src: str, to: str,
-                         translation_model: str | None, cache: Any, options: dict[str, Any]
-                         ) -> list[tuple[list[str], tuple[str, ...], str | None, list[str]]]:
-    """(targets, figure texts, model, notes) for each summary; all their sentences, and the key
-    figures that have words ("185 people arrested", not "2024"), go through the translation
-    model in one batched call."""
+                         translation_model: str | None, cache: Any, options: dict[str, Any]) -> list[tuple]:
+    """(targets, figure texts, figure checks, model, notes) for each summary; all their sentences,
+    and the key figures that have words ("185 people arrested", not "2024"), go through the
+    translation model in one batched call, and the figures a reader sees come back through it
+    in a second one (_check_figures)."""
     wordy = [[_has_words(f.text) for f in article_figures] for article_figures in figures]
     texts = [s.text for summary in summaries for s in summary.sentences]
     texts += [f.text for article_figures, marks in zip(figures, wordy) for f, w in zip(article_figures, marks) if w]
     if to == src or not texts:
-        return [([s.text for s in summary.sentences], tuple(f.text for f in article_figures), None, [])
+        return [([s.text for s in summary.sentences], tuple(f.text for f in article_figures),
+                 (None,) * len(article_figures), None, [])
                 for summary, article_figures in zip(summaries, figures)]
     from .translation import translate
 
     result = translate(Article.from_sentences(texts), to=to, src=src, model=translation_model, cache=cache, **options)
     targets = iter(pair.target for pair in result.sentences)
     sentences = [[next(targets) for _ in summary.sentences] for summary in summaries]
-    figure_texts = [tuple(next(targets) if w else f.text for f, w in zip(article_figures, marks))
+    figure_texts = [[next(targets) if w else f.text for f, w in zip(article_figures, marks)]
                     for article_figures, marks in zip(figures, wordy)]
-    return [(s, f, result.model, list(result.notes)) for s, f in zip(sentences, figure_texts)]
+    checks, figure_notes = _check_figures(figures, figure_texts, wordy, src, to, translation_model, cache, options)
+    return [(s, tuple(f), c, result.model, list(result.notes) + n)
+            for s, f, c, n in zip(sentences, figure_texts, checks, figure_notes)]
+
+
+def _check_figures(figures: list[tuple[KeyFigure, ...]], figure_texts: list[list[str]], wordy: list[list[bool]],
+                   src: str, to: str, translation_model: str | None, cache: Any, options: dict[str, Any]
+                   ) -> tuple[list[tuple[dict[str, Any] | None, ...]], list[list[str]]]:
+    """Read each translated figure back into the article's language; one that no longer counts
+    what it counted (facts.count_changed) is shown as the article writes it, with a note.
+    figure_texts is updated in place."""
+    from .translation import translate
+
+    todo = [(a, i) for a, (article_figures, marks) in enumerate(zip(figures, wordy))
+            for i, (f, w) in enumerate(zip(article_figures, marks)) if w and f.kind in CHECKED_FIGURES]
+    checks: list[list[dict[str, Any] | None]] = [[None] * len(article_figures) for article_figures in figures]
+    notes: list[list[str]] = [[] for _ in figures]
+    if not todo:
+        return [tuple(c) for c in checks], notes
+    back = translate(Article.from_sentences([figure_texts[a][i] for a, i in todo]), to=src, src=to,
+                     model=translation_model, cache=cache, **options)
+    for (a, i), pair in zip(todo, back.sentences):
+        figure = figures[a][i]
+        problem = count_changed(figure, pair.target, src)
+        checks[a][i] = {"status": "fallback" if problem else "kept", "round_trip": pair.target, "note": problem}
+        if problem:
+            notes[a].append(f"key figure {figure.text!r} shown as the article writes it: its translation "
+                            f"{figure_texts[a][i]!r} read back as {pair.target!r}")
+            figure_texts[a][i] = figure.text
+    return [tuple(c) for c in checks], notes
 
 
 def _has_words(text: str) -> bool:
@@ -124,14 +162,16 @@ def _has_words(text: str) -> bool:
 
 
 def _assemble(article: Article, summary: Summary, figures: tuple[KeyFigure, ...], to: str, targets: list[str],
-              figure_texts: tuple[str, ...], translation_model: str | None, translation_notes: list[str]) -> Brief:
+              figure_texts: tuple[str, ...], figure_checks: tuple, translation_model: str | None,
+              translation_notes: list[str]) -> Brief:
     src = summary.lang
     brief_sentences = tuple(BriefSentence(t, s.text, s.source) for t, s in zip(targets, summary.sentences))
     all_sentences = [s.normalized for s in article.sentences]
     models = {"detect": "newsbrief.lid", "summarize": summary.model or summary.method, "translate": translation_model}
-    faithfulness = _faithfulness(brief_sentences, summary, all_sentences, check_names="km" not in (src, to))
+    faithfulness = _faithfulness(brief_sentences, summary, all_sentences, src, to)
     return Brief(src, to, brief_sentences, figures, tuple(entities(all_sentences)),
-                 faithfulness, models, tuple(summary.notes) + tuple(translation_notes), article.id, figure_texts)
+                 faithfulness, models, tuple(summary.notes) + tuple(translation_notes), article.id, figure_texts,
+                 figure_checks)
 
 
 def brief_many(items: Any, to: str | None = None, *, progress: bool = False, errors: str = "raise",
@@ -219,22 +259,29 @@ def _brief_chunk(chunk: list, offset: int, to: str | None, src: str | None, cach
             for i in members:
                 results[i] = Failure(offset + i, exc)
             continue
-        for i, (targets, figure_texts, model_name, notes) in zip(members, translated):
+        for i, (targets, figure_texts, checks, model_name, notes) in zip(members, translated):
             article, summary, _, figures = prepared[i]
-            results[i] = _assemble(article, summary, figures, target, targets, figure_texts, model_name, notes)
+            results[i] = _assemble(article, summary, figures, target, targets, figure_texts, checks, model_name, notes)
     return results
 
 
-def _faithfulness(brief_sentences: tuple[BriefSentence, ...], summary: Summary, source: list[str],
-                  check_names: bool) -> dict[str, Any]:
-    """Every number (and, in Latin script, name) of each brief sentence must be in the
-    source sentences it rests on; what is not is listed, never passed on silently."""
+def _faithfulness(brief_sentences: tuple[BriefSentence, ...], summary: Summary, source: list[str], src: str,
+                  to: str) -> dict[str, Any]:
+    """Every number and name of each brief sentence must be in the source sentences it rests on;
+    what is not is listed, never passed on silently. Names: as written in a brief in the
+    article's language; across languages, the names a translation invented (translation.names:
+    capitalised words that are no common word of the reader's language, nor in the source, nor
+    a source name's CLDR form). From a Khmer article only numbers can be checked."""
+    from .translation import names
+
+    check_names = src != "km"
     problems = []
     for index, sentence in enumerate(brief_sentences):
         basis = " ".join(source[i] for i in sentence.source_sentences)
-        check = unsupported(sentence.text, basis, check_names=check_names)
-        if not check.ok:
-            problems.append({"sentence": index, "numbers": list(check.numbers), "names": list(check.names)})
+        check = unsupported(sentence.text, basis, check_names=check_names and src == to)
+        invented = names.invented(basis, sentence.text, src, to) if check_names and src != to else []
+        if not check.ok or invented:
+            problems.append({"sentence": index, "numbers": list(check.numbers), "names": [*check.names, *invented]})
     repaired = [i for i, s in enumerate(summary.sentences) if s.repaired]
     return {"faithful": not problems, "sentences_checked": len(brief_sentences),
             "checked": "numbers and names" if check_names else "numbers",

@@ -633,3 +633,68 @@ def entities(sentences: list[str], limit: int = 15) -> list[str]:
     """Named entities by frequency (capitalised sequences; a heuristic, Latin script only)."""
     counts = Counter(name for s in sentences for name in names(s) if len(name.split()) <= 5)
     return [name for name, _ in counts.most_common(limit)]
+
+
+# --- a key figure through translation ------------------------------------------------------
+#
+# A figure translated into the reader's language is read back (translated again into the
+# article's language) and must still count the same thing: "185 people arrested" may not come
+# back as "185 prime ministers captured". The counted noun's head word must come back ("26
+# human trafficking" is not "26 humans caught"), the action too; words compare by their first
+# five letters ("arrested" = "arrest"), "people" = "persons", and an action by a few groups of
+# words that news uses for the same act ("detained" = "arrested").
+
+_SAME_ACTS = (frozenset("arrest detain apprehend caught catch held nabbed captur custody".split()),
+              frozenset("rescu saved save freed free liberat".split()),
+              frozenset("sent send return repatri deport back".split()),
+              frozenset("kill die dead death".split()),
+              frozenset("injur hurt wound".split()),
+              frozenset("ditahan ditangkap diberkas".split()),
+              frozenset("diselamatkan dibebaskan".split()),
+              frozenset("dihantar dipulangkan diusir".split()))
+
+
+_GENERIC_PEOPLE = frozenset("people persons person individuals orang individu".split())
+
+
+def _stem(word: str) -> str:
+    return word.lower().strip("’'.,")[:5]
+
+
+def _mentions(text: str, phrase: str, head: bool = False) -> bool:
+    """Whether text says what phrase says: its head (last) word when head=True, else any of its
+    content words, loosely ("detained" for "arrested", "persons" for "people")."""
+    low = text.lower()
+    if re.search(rf"[{_KH}]", phrase):
+        return phrase.replace("្រ្ត", "្ត្រ") in low.replace("្រ្ត", "្ត្រ")
+    words = [w for w in re.findall(r"[\w’'-]+", phrase.lower()) if w not in _EN_STOP]
+    words = words[-1:] if head else words
+    text_words = set(re.findall(r"[\w’'-]+", low))
+    stems = {_stem(w) for w in text_words}
+    for w in words:
+        if _stem(w) in stems or (w in _GENERIC_PEOPLE and text_words & _GENERIC_PEOPLE):
+            return True
+        if any(any(w.startswith(a) for a in group) and any(t.startswith(a) for t in text_words for a in group)
+               for group in _SAME_ACTS):
+            return True
+    return False
+
+
+def count_changed(figure: KeyFigure, back: str, lang: str | None = None) -> str | None:
+    """Why `back` (the figure translated into the reader's language and back into `lang`, the
+    article's) no longer states `figure`, or None when it does: the same number, and for a
+    count the same counted noun and action."""
+    values = {f.value for f in figures_of(back, lang=lang)} | {float(n) for n in numbers(back)}
+    if figure.value not in values:
+        return f"the number {figure.written} came back as {back!r}"
+    if figure.kind != "count":
+        return None
+    # "185 were arrested" (a Khmer classifier, នាក់, counted the people): no noun, or the action read as one
+    bare = bool(figure.action) and any(f.value == figure.value and (not f.noun or _mentions(f.noun, figure.action))
+                                       for f in figures_of(back, lang=lang))
+    if figure.noun and not _mentions(back, figure.noun, head=True) and not (
+            bare and figure.noun.split()[-1].lower() in _GENERIC_PEOPLE):
+        return f"{back!r} does not count {figure.noun!r}"
+    if figure.action and not _mentions(back, figure.action):
+        return f"{back!r} lost {figure.action!r}"
+    return None

@@ -34,6 +34,7 @@ from .base import (
     Translator,
     glossary_tuple,
 )
+from . import names
 from .cached import CachedTranslator, model_hash
 from .protect import Protector
 from .rerank import RoundTripReranker
@@ -249,6 +250,9 @@ def translate(text: "str | Article", to: str = "km", src: str | None = None,
                                         cache=open_cache(cache))
         elif not translator.supports(src, to):
             raise UnsupportedLanguageError(f"{translator!r} does not translate {src}->{to}")
+        if config.protect_names:  # each name one way in every sentence; the user's terms come first
+            terms += tuple(names.glossary([s.normalized for s in sentences], src, to,
+                                          exclude=[*keep, *(term for term, _ in terms)]))
         protector = Protector(keep=keep, glossary=terms, urls=config.protect_urls, numbers=config.protect_numbers)
         masked = [protector.mask(s.normalized) for s in sentences]
         notes: list[str] = []

@@ -37,6 +37,7 @@ class TranslateConfig:
     retry_beam_size: int = 4
     protect_numbers: bool = True
     protect_urls: bool = True
+    protect_names: bool = True  # names rendered one way per article and kept from the model (names.py)
     # candidates > 1: the greedy translation and the beam's n best, checked by their round trip
     # (translation/rerank.py); each sentence then gets a score. 1: the greedy translation only
     candidates: int = 1
@@ -193,7 +194,7 @@ class SentenceTranslator:
                 own_max = cfg.max_new_tokens(lengths[k], self.backend.max_output_tokens)
                 reason = guards.suspicious(segments[k], text, cut=n_out >= max_new and n_out >= own_max,
                                            looped=looped, min_ratio=cfg.min_length_ratio,
-                                           max_ratio=cfg.max_length_ratio, tgt=tgt)
+                                           max_ratio=cfg.max_length_ratio, tgt=tgt, src=src)
                 outputs[k] = text
                 if reason:
                     suspicious.append((k, reason))
@@ -242,7 +243,8 @@ class SentenceTranslator:
                 for text, n_out in hypotheses:
                     text, looped = guards.collapse_repetitions(text)
                     if not guards.suspicious(sentences[k], text, cut=n_out >= max_new, looped=looped,
-                                             min_ratio=cfg.min_length_ratio, max_ratio=cfg.max_length_ratio, tgt=tgt):
+                                             min_ratio=cfg.min_length_ratio, max_ratio=cfg.max_length_ratio, tgt=tgt,
+                                             src=src):
                         out[k].append(guards.drop_control_chars(sentences[k], text))
         return out
 
@@ -265,7 +267,7 @@ class SentenceTranslator:
                 text, looped = guards.collapse_repetitions(text)
                 out[k] = text, guards.suspicious(segments[k], text, cut=n_out >= max_new, looped=looped,
                                                  min_ratio=cfg.min_length_ratio, max_ratio=cfg.max_length_ratio,
-                                                 tgt=tgt)
+                                                 tgt=tgt, src=src)
         return out
 
 

@@ -7,6 +7,7 @@ import re
 from typing import Callable, Sequence
 
 from ..lid import script_counts
+from . import names
 
 # Where a long sentence may be cut, best first: strong clause marks, commas, conjunctions,
 # then any space (Khmer separates phrases with spaces), then anywhere.
@@ -68,10 +69,12 @@ def drop_control_chars(source: str, target: str) -> str:
 
 
 def suspicious(source: str, target: str, *, cut: bool = False, looped: bool = False,
-               min_ratio: float = 0.2, max_ratio: float = 5.0, tgt: str | None = None) -> str | None:
+               min_ratio: float = 0.2, max_ratio: float = 5.0, tgt: str | None = None,
+               src: str | None = None) -> str | None:
     """Why a translation looks wrong, or None when it looks plausible. With tgt, a translation
     in the wrong script (a model that copied English into a Khmer text, or Khmer into English)
-    is suspicious too."""
+    is suspicious too; with src as well, one that names someone or somewhere its (Latin-script)
+    source does not (names.invented: "Watamu" in a sentence about Cambodia)."""
     if not target.strip():
         return "empty translation"
     if cut:
@@ -94,6 +97,10 @@ def suspicious(source: str, target: str, *, cut: bool = False, looped: bool = Fa
             return f"too short ({ratio:.2f} of the source length)"
         if ratio > max_ratio:
             return f"too long ({ratio:.2f} times the source length)"
+    if src is not None and tgt is not None:
+        new = names.invented(source, target, src, tgt)
+        if new:
+            return "invented name: " + ", ".join(new)
     return None
 
 

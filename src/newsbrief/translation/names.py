@@ -1,0 +1,260 @@
+"""Names that survive translation: found in the source, rendered one way per article, and
+names a translation invents.
+
+A *name* is a run of capitalised words (Latin script) with at least one word that is not a
+common word of the language: WordNet (English) and Wordnet Bahasa (Malay) write proper nouns
+with capitals, so their lowercase lemmas (data/vocab.tsv.gz) are the common words. Titles
+("Prime Minister") and capitalised common words ("Ministry of Interior") are not names: the
+model translates them. A name is rendered once per article and protected like a URL
+(protect.Protector's glossary), so every sentence of a brief spells it the same way:
+
+- into English and Malay: as written, except the CLDR names of countries, territories and
+  languages (data/names.tsv), which have a standard form ("Cambodia" -> "Kemboja");
+- into Khmer: the CLDR Khmer form where there is one ("Cambodia" -> "កម្ពុជា"), else the
+  Latin form kept. We have no transliterator that a Khmer reader can trust: the model wrote
+  "Hun Manet" three ways in one brief. A Latin name is one spelling, and it can be checked
+  against the source (invented() below).
+
+The data is built by models/recipes/names/build.py from the parallel data's CLDR and Open
+Multilingual Wordnet rows.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import gzip
+import re
+from importlib import resources
+from typing import Iterable, Sequence
+
+from .protect import PLACEHOLDER_RE as PLACEHOLDER
+
+LATIN = ("en", "ms")
+# Words that may be capitalised without being names: function words, honorifics and titles
+# (a title ends a name: "Prime Minister Hun Manet" -> "Hun Manet").
+_FUNCTION = frozenset("""a an the and or but nor of to in on at by for with from as is was were are be been that this
+these those there here it its he she we they i you his her our their my your me him us them who whom whose which what
+when where why how if then than so not no yes all any each every some such both either neither after before since
+while until during into over under about against between among through per via also only just still yet however
+meanwhile moreover furthermore thus hence therefore although though because unless whether do does did has have had
+will would shall should can could may might must mr mrs ms dr prof sir madam another other others many much most
+more less few several
+apa siapa bagaimana mengapa kenapa bila mana sini situ para setiap semua banyak beberapa
+dan atau tetapi dengan di ke dari daripada kepada pada untuk bagi oleh dalam antara yang ini itu tersebut ia dia
+mereka kami kita saya beliau anda nya telah akan sudah masih juga hanya jika kerana bahawa selepas sebelum semasa
+ketika apabila manakala namun serta iaitu ialah adalah tidak bukan""".split())
+_CALENDAR = frozenset("""january february march april may june july august september october november december monday tuesday wednesday
+thursday friday saturday sunday januari februari mac mei jun julai ogos oktober disember isnin selasa rabu khamis
+jumaat sabtu ahad one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
+seventeen eighteen nineteen twenty thirty forty fifty hundred hundreds thousand thousands million millions billion
+dozens satu dua tiga empat lima enam tujuh lapan sembilan sepuluh sebelas seratus seribu sejuta""".split())
+_TITLES = frozenset("""prime minister ministers president vice deputy secretary general chief director governor king queen
+prince princess police commissioner spokesman spokeswoman spokesperson ambassador senator lieutenant colonel
+major captain officer inspector sergeant judge justice chairman chairwoman chair head leader samdech excellency
+majesty highness royal lord lady pope bishop premier chancellor mayor minister's senior undersecretary his her
+perdana menteri timbalan presiden ketua setiausaha agung pengarah gabenor raja permaisuri putera puteri polis
+pesuruhjaya jurucakap duta senator leftenan kolonel mejar kapten pegawai inspektor sarjan hakim pengerusi
+datuk datin dato tan sri seri tun tuan puan encik en yang berhormat amat mulia paduka baginda sultan tunku tengku""".split())
+_WORD = r"[A-Z][\w’'.-]*\w|[A-Z]"
+_RUN = re.compile(rf"(?<![\w’'-])(?:{_WORD})(?:\s+(?:(?:of|bin|binti|al|de|van|von|la|da)\s+)?(?:{_WORD}))*")
+_POSSESSIVE = re.compile(r"[’']s$")
+
+
+@functools.cache
+def vocabulary() -> dict[str, frozenset[str]]:
+    """lowercase common word -> the languages it is a common word of."""
+    words: dict[str, frozenset[str]] = {}
+    with gzip.open(resources.files(__package__) / "data" / "vocab.tsv.gz", "rt", encoding="utf-8") as fh:
+        for line in fh:
+            word, langs = line.rstrip("\n").split("\t")
+            words[word] = frozenset(langs.split())
+    return words
+
+
+@functools.cache
+def cldr_names() -> dict[str, dict[str, str]]:
+    """English CLDR name -> {"ms": Malay form, "km": Khmer form} (where CLDR has one)."""
+    table: dict[str, dict[str, str]] = {}
+    text = (resources.files(__package__) / "data" / "names.tsv").read_text("utf-8")
+    for line in text.splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        english, malay, khmer = line.split("\t")
+        table[english] = {k: v for k, v in (("ms", malay), ("km", khmer), ("en", english)) if v}
+    return table
+
+
+@functools.cache
+def _from_malay() -> dict[str, str]:
+    return {forms["ms"]: english for english, forms in cldr_names().items() if "ms" in forms}
+
+
+def _cldr_word(word: str) -> bool:
+    """A CLDR name ("China", "Turkey", Malay "Kemboja") is a name though it is also a common word."""
+    word = _POSSESSIVE.sub("", word)
+    if word.lower() in _CALENDAR or word.lower() in _FUNCTION or word.lower() in _TITLES:
+        return False  # CLDR names days and months too
+    return word in cldr_names() or word in _from_malay()
+
+
+def common_word(word: str, lang: str) -> bool:
+    """A word of the language's vocabulary (or a function word, title, month, or simple inflection of one)."""
+    w = _POSSESSIVE.sub("", word).lower()
+    if w in _FUNCTION or w in _TITLES or w in _CALENDAR:
+        return True
+    half, _, other = w.partition("-")
+    if half and half == other:  # Malay plural by reduplication: "Gereja-gereja"
+        w = half
+    forms = {w}
+    if lang == "en":
+        for suffix, repl in (("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""),
+                             ("ing", "e")):
+            if w.endswith(suffix):
+                forms.add(w[:-len(suffix)] + repl)
+        if re.search(r"(?:([b-df-hj-np-tv-z])\1|ck)(?:ing|ed)$", w):  # "combatting", "trafficking"
+            forms.add(re.sub(r"(?:ing|ed)$", "", w)[:-1])
+    else:
+        prefixes = ("", "ber", "ter", "di", "ke", "pe", "per", "se", "me", "mem", "men", "meng", "peng", "pen", "pem")
+        forms |= {w.removeprefix(p).removesuffix(s) for p in prefixes for s in ("", "nya", "kan", "an", "i", "lah")}
+    vocab = vocabulary()
+    if any(lang in vocab.get(f, ()) for f in forms if len(f) >= 2):
+        return True
+    # a plural demonym ("Malaysians", "Cambodians") counts people: the model translates it
+    return lang == "en" and w.endswith("s") and _demonym_country(word[:-1]) is not None
+
+
+def _headline(sentence: str, lang: str) -> bool:
+    """Title Case Headlines: most words capitalised, common words among them ("And", "Fight",
+    "Scams"), so capitals say nothing. A sentence full of names and titles is no headline."""
+    words = re.findall(r"[^\W\d_][\w’'-]*", sentence)
+    capitalised = [w for w in words[1:] if w[0].isupper()]
+    if len(words) < 4 or len(capitalised) + 1 < 0.7 * len(words):
+        return False
+    function = sum(w.lower() in _FUNCTION for w in capitalised)
+    common = sum(w.lower() not in _TITLES and w.lower() not in _FUNCTION and common_word(w, lang) for w in capitalised)
+    return function >= 1 or common >= 2
+
+
+def find(sentence: str, lang: str) -> list[tuple[int, int, str]]:
+    """The names of a Latin-script sentence as (start, end, name), in order."""
+    if lang not in LATIN or _headline(sentence, lang):
+        return []
+    found = []
+    for run in _RUN.finditer(sentence):
+        words = list(re.finditer(r"\S+", run.group()))
+        group: list[re.Match[str]] = []
+
+        initial = not sentence[:run.start()].strip(" \"“‘'(")  # at the start of the sentence
+
+        def close() -> None:
+            while group and (group[0].group().lower() in _FUNCTION
+                             or (initial and group[0].start() == 0 and common_word(group[0].group(), lang))):
+                group.pop(0)  # "The", or "Yesterday" opening the sentence, is not part of a name
+            if group and any(not common_word(w.group(), lang) or _cldr_word(w.group()) for w in group):
+                start, end = run.start() + group[0].start(), run.start() + group[-1].end()
+                name = sentence[start:end]
+                possessive = _POSSESSIVE.search(name)
+                if possessive:
+                    name, end = name[:possessive.start()], end - len(possessive.group())
+                if not PLACEHOLDER.fullmatch(name):
+                    found.append((start, end, name))
+            group.clear()
+
+        for w in words:
+            if w.group().lower() in _TITLES:
+                close()
+                continue
+            group.append(w)
+            if _POSSESSIVE.search(w.group()):
+                close()
+        close()
+    return found
+
+
+def article_names(sentences: Iterable[str], lang: str) -> list[str]:
+    """The distinct names of an article, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for sentence in sentences:
+        for _, _, name in find(sentence, lang):
+            seen.setdefault(name, None)
+    return list(seen)
+
+
+def _demonym_country(name: str) -> str | None:
+    """"Malaysian" -> "Malaysia", "Vietnamese" -> "Vietnam" (a CLDR country), else None."""
+    table = cldr_names()
+    if not re.fullmatch(r"[A-Z][a-z]+(?:an|ese|i|n)", name):
+        return None
+    for country in (name[:-1], name[:-3], name[:-3] + "a", name[:-2] + "a"):
+        if country in table or (len(country) > 3 and country in _from_malay()):
+            return country
+    return None
+
+
+def render(name: str, src: str, tgt: str) -> str:
+    """How a name is written in the target language (see the module docstring)."""
+    table = cldr_names()
+    english = name if src == "en" else _from_malay().get(name, name)
+    forms = table.get(english)
+    if forms is None and " " not in name and not name.endswith("s"):
+        country = _demonym_country(english)  # "Malaysian Prime Minister" -> "Perdana Menteri Malaysia"
+        forms = table.get(country, {"en": country, "ms": country}) if country else None
+    if forms is None:
+        return name
+    return forms.get(tgt, name if tgt == "km" else english if tgt == "en" else forms.get("en", name))
+
+
+def glossary(sentences: Sequence[str], src: str, tgt: str, exclude: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """(name, rendering) for every name of an article (Latin-script sources only), to protect."""
+    if src not in LATIN or src == tgt:
+        return []
+    skip = set(exclude)
+    return [(name, render(name, src, tgt)) for name in article_names(sentences, src) if name not in skip]
+
+
+def invented(source: str, target: str, src: str, tgt: str, allowed: Iterable[str] = ()) -> list[str]:
+    """Names a translation has that its (Latin-script) source does not: capitalised words of the
+    target that are not common words and appear neither in the source (nor as the CLDR form of
+    a source name, nor spelt nearly alike: "Amerika" for "America") nor in `allowed` (renderings
+    put in on purpose). Placeholders (XQ1X) and short acronyms ("AS" for "US") are skipped.
+    Khmer sources cannot be judged this way: []."""
+    if src not in LATIN:
+        return []
+    lang = tgt if tgt in LATIN else src  # in a Khmer text, a Latin name is checked as a source-language name
+    known = _known_words(source, allowed)
+    out: dict[str, None] = {}
+    for run in _RUN.finditer(PLACEHOLDER.sub(" ", target)):
+        for word in run.group().split():
+            bare = _bare(word)
+            low = bare.lower()
+            if len(bare) < 2 or common_word(bare, lang) or low in known:
+                continue
+            if len(bare.replace(".", "")) <= 3 and bare.replace(".", "").isupper():
+                continue  # an acronym: "AS" is how Malay writes "US", "PBB" the "UN"
+            if any(_alike(low, k) for k in known):
+                continue  # "Cambodian" from "Cambodia", "Amerika" from "America"
+            out.setdefault(bare, None)
+    return list(out)
+
+
+def _bare(word: str) -> str:
+    """A word without its possessive or contraction ("Manet's" -> "Manet", "I'm" -> "I")."""
+    return re.sub(r"[’'](?:s|m|re|ll|ve|d)$", "", word, flags=re.IGNORECASE).strip("’'.-,;:()\"“”")
+
+
+def _alike(word: str, known: str) -> bool:
+    if len(known) < 4 or word[0] != known[0]:
+        return False
+    if word.startswith(known) and len(word) - len(known) <= 3:
+        return True
+    return difflib.SequenceMatcher(None, word, known).ratio() >= 0.65
+
+
+def _known_words(source: str, allowed: Iterable[str]) -> set[str]:
+    text = source + " " + " ".join(allowed)
+    lowered = text.lower()
+    for english, forms in cldr_names().items():  # "Cambodia" in the source makes "Kemboja" known, and back
+        if any(form.lower() in lowered for form in forms.values() if len(form) >= 3):
+            text += " " + " ".join(forms.values())
+    return {_bare(w) for w in re.findall(r"[\w’'.-]+", text.lower())} - {""}
