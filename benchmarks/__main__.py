@@ -35,6 +35,8 @@ BENCHMARKS = {
                        "the embedded translator on transformers fp32 vs CTranslate2 int8: tokens/s at batch 1 and 16"),
     "brief": ("benchmarks.brief", "brief",
               "brief() of the seed article to en, km, ms: time, memory, the summary (or the error)"),
+    "digest": ("benchmarks.digest", "digest",
+               "digest: grouping F1/ARI and figure false alarms / flagged changes on NTREX-128; 100/1,000-article scale"),
     "ray": ("benchmarks.ray_scaling", "ray_scaling",
             "brief_many: articles per minute on the local engine vs Ray Data with 1 and 2 workers; memory per worker"),
 }

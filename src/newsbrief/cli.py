@@ -184,9 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
                            help="with --engine ray: worker processes (default: one per CPU of the cluster)")
     summarize.set_defaults(run=cmd_summarize)
 
-    from .commands import cache, models, translate
+    from .commands import cache, digest, models, translate
 
-    for module in (translate, models, cache):
+    for module in (translate, digest, models, cache):
         module.add_commands(commands)
     return parser
 
