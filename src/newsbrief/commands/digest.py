@@ -78,7 +78,6 @@ def story_text(number: int, story: dict, markdown: bool) -> str:
         else:
             lines += [f"{title}:", *[f"  {x}" for x in items]]
     lines += ["", f"*Faithfulness: {faith_line}*" if markdown else f"Faithfulness: {faith_line}"]
-    lines += [f"Note: {note}" for note in story["notes"]]
     return "\n".join(lines) + "\n"
 
 
@@ -94,7 +93,9 @@ def cmd_digest(args: argparse.Namespace) -> int:
     engine = {"engine": "ray", "workers": args.workers, "address": args.address} if args.engine == "ray" else {}
     if not engine and (args.workers is not None or args.address is not None):
         raise ConfigError("--workers and --address go with --engine ray")
-    result = digest(items, to=args.to, sentences=args.sentences, threshold=args.threshold, src=args.src,
+    if args.threshold is not None:
+        engine["threshold"] = args.threshold
+    result = digest(items, to=args.to, sentences=args.sentences, src=args.src,
                     translation_model=args.translation_model, cache=cache_option(args),
                     progress=len(items) > 1 and sys.stderr.isatty(), **engine)
     for failure in result.failures:
@@ -109,12 +110,12 @@ def cmd_digest(args: argparse.Namespace) -> int:
     else:
         for number, story in enumerate(data["stories"], 1):
             print(story_text(number, story, args.format == "markdown"))
+        models = ", ".join(f"{k}={v}" for k, v in data["models"].items() if v)
+        print(f"Models: {models}" + "".join(f"\nNote: {note}" for note in data["notes"]))
     return 1 if bad or result.failures else 0
 
 
 def add_commands(commands: "argparse._SubParsersAction") -> None:
-    from ..digests import DEFAULT_THRESHOLD
-
     dg = commands.add_parser(
         "digest", help="group articles about the same event across languages and brief each story once",
         description="Group articles (text or HTML files, folders of them, JSONL files with one "
@@ -127,10 +128,10 @@ def add_commands(commands: "argparse._SubParsersAction") -> None:
     dg.add_argument("--to", required=True, choices=LANGS, help="the reader's language")
     dg.add_argument("--src", choices=LANGS, default=None, help="every article's language (default: detected)")
     dg.add_argument("--sentences", type=int, default=4, help="sentences in each story's brief (default 4)")
-    dg.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
-                    help=f"how alike two articles must be to share a story: their title-and-lead similarity "
-                         f"(multilingual embeddings) plus shared figures and names (default {DEFAULT_THRESHOLD}; "
-                         f"higher: stricter)")
+    dg.add_argument("--threshold", type=float, default=None, metavar="T",
+                    help="how alike two articles must be to share a story, in (0, 1]: their title-and-lead "
+                         "similarity (multilingual embeddings) plus shared figures and names (default: "
+                         "newsbrief.digests.DEFAULT_THRESHOLD, tuned on FLORES-200 dev; higher: stricter)")
     dg.add_argument("--translation-model", default=None, metavar="NAME|PATH",
                     help="translation model (default: the embedded one)")
     dg.add_argument("--format", choices=(*FORMATS, "markdown"), default="text",
