@@ -7,14 +7,17 @@ each story briefed once in the reader's language, with its figures compared acro
     for story in result.stories:           # largest first
         story.articles, story.sentences, story.figures, story.disagreements, story.entities
 
+(The module is digests.py, not digest.py: `newsbrief.digest` is the function, and a submodule
+of that name would replace it on the package once imported.)
+
 How (measured in benchmarks/digest.py; the thresholds were tuned on FLORES-200 dev, see
 models/recipes/digest_threshold/):
 
 1. Each article is detected, its candidate brief sentences chosen by the extractive
    summarizer in its own language, its figures found (newsbrief.facts), and its title and
-   lead, candidate sentences and figure contexts embedded with multilingual-e5
-   (newsbrief.embedding): one vector space for the three languages, so nothing is translated
-   to group articles. All of it is cached per article.
+   lead embedded with multilingual-e5 (newsbrief.embedding): one vector space for the three
+   languages, so nothing is translated to group articles. Candidate sentences and figure
+   contexts are embedded too, only for stories of several articles. All of it is cached.
 2. Grouping: two articles' similarity is the cosine of their language-centred lead vectors,
    plus a bonus for shared figure values and shared Latin-script names; average-linkage
    agglomerative clustering (scikit-learn) joins articles whose similarity is at least
@@ -41,7 +44,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from .article import Article
 from .briefs import LANGUAGES, _check_languages
 from .errors import ConfigError, InputError
-from .facts import KeyFigure, entities, key_figures, names, unsupported
+from .facts import KeyFigure, entities, key_figures, unsupported
 
 if TYPE_CHECKING:
     import numpy as np
@@ -62,6 +65,10 @@ NEAR_COPY = 0.60          # ... whatever else they match (0.01% of unrelated FLO
 # One figure's context in two languages vs different figures (FLORES): the best Youden J
 # (86% of same figures reach it, 9.7% of different ones do).
 SAME_THING = 0.35         # two figures count the same thing (centred cosine of their contexts)
+# Sources that disagree on a count give numbers of one order ("185" vs "190 arrested"); values
+# further apart are another thing or a missed scale word ("20" vs "20 million"). A prior, set
+# after reading the false alarms on NTREX documents 1-40 (benchmarks/digest.py scores 41-123).
+MAX_RATIO = 2.0
 LEAD_SENTENCES = 3        # title + lead: what grouping embeds
 LEAD_CHARS = 400
 CANDIDATES = 4            # candidate brief sentences per article (the brief's length)
@@ -342,24 +349,26 @@ def analyse_chunk(chunk: list, offset: int, to: str | None, src: str | None, cac
     return out
 
 
-def embed_details(members: list[Analysed], embedder: Any) -> None:
-    """Fill in the vectors of candidate sentences and figure contexts (what comparing the
-    articles of one story needs), in one embedding call."""
+def embed_details(members: list[Analysed], embedder: Any, sentences: bool = True) -> None:
+    """Fill in the vectors of candidate sentences (unless sentences=False) and figure contexts
+    (what comparing the articles of one story needs), in one embedding call."""
     import numpy as np
 
     from .embedding import centred
 
-    todo = [a for a in members if a.candidate_vectors is None]
+    todo = [a for a in members if a.figure_vectors is None]
     texts, langs = [], []
     for a in todo:
-        for text in [*(t for _, t in a.candidates), *(figure_context(a.article, f) for f in a.figures)]:
+        for text in [*(t for _, t in (a.candidates if sentences else [])),
+                     *(figure_context(a.article, f) for f in a.figures)]:
             texts.append(text)
             langs.append(a.lang)
     vectors = centred(embedder.embed(texts), langs) if texts else np.zeros((0, 384), np.float32)
     position = 0
     for a in todo:
-        a.candidate_vectors = vectors[position:position + len(a.candidates)]
-        position += len(a.candidates)
+        if sentences:
+            a.candidate_vectors = vectors[position:position + len(a.candidates)]
+            position += len(a.candidates)
         a.figure_vectors = vectors[position:position + len(a.figures)]
         position += len(a.figures)
 
@@ -468,6 +477,14 @@ def _choose_sentences(members: list[Analysed], to: str, count: int
     return out
 
 
+def _readings(figure: KeyFigure) -> list[float]:
+    """The values a written number can stand for: "380.000" is 380 or 380,000."""
+    written = figure.written.translate(str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789"))
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", written):
+        return [figure.value, float(written.replace(".", ""))]
+    return [figure.value]
+
+
 def compare_figures(members: list[Analysed], same_thing: float = SAME_THING
                     ) -> tuple[list[FigureReport], list[Disagreement]]:
     """Figures grouped across the story's articles (same value, same kind family), and the
@@ -475,8 +492,12 @@ def compare_figures(members: list[Analysed], same_thing: float = SAME_THING
     family in another article, when the words around them are alike."""
     groups: dict[tuple[float, str], list[tuple[Analysed, int]]] = {}
     for a in members:
+        others = {(v, _FAMILY[f.kind]) for b in members if b is not a for f in b.figures for v in _readings(f)}
         for k, f in enumerate(a.figures):
-            key = (f.value, _FAMILY[f.kind])
+            family = _FAMILY[f.kind]
+            # "380.000" is 380,000 where another source says so (a dot groups thousands in Malay and Khmer)
+            value = next((v for v in _readings(f) if (v, family) in others), f.value)
+            key = (value, family)
             if all(m is not a for m, _ in groups.get(key, [])):
                 groups.setdefault(key, []).append((a, k))
     several = len(members) > 1
@@ -498,8 +519,8 @@ def compare_figures(members: list[Analysed], same_thing: float = SAME_THING
         for y in range(x + 1, len(keyed)):
             (vx, fam_x), rx, fx = keyed[x]
             (vy, fam_y), ry, fy = keyed[y]
-            if fam_x != fam_y or vx == vy:
-                continue
+            if fam_x != fam_y or vx == vy or max(vx, vy) > MAX_RATIO * max(min(vx, vy), 1e-9):
+                continue  # a number ten times another is a missed scale word or another thing, not a dispute
             if {a.index for a, _ in fx} & {a.index for a, _ in fy}:
                 continue  # an article that gives both numbers is not contradicting itself
             best = max(float(a.figure_vectors[i] @ b.figure_vectors[j]) for a, i in fx for b, j in fy)
