@@ -69,6 +69,7 @@ SAME_THING = 0.35         # two figures count the same thing (centred cosine of 
 # further apart are another thing or a missed scale word ("20" vs "20 million"). A prior, set
 # after reading the false alarms on NTREX documents 1-40 (benchmarks/digest.py scores 41-123).
 MAX_RATIO = 2.0
+SMALL_DIFFERENCE = 10     # ... but "2 killed" vs "9 killed" is a dispute all the same
 LEAD_SENTENCES = 3        # title + lead: what grouping embeds
 LEAD_CHARS = 400
 CANDIDATES = 4            # candidate brief sentences per article (the brief's length)
@@ -519,7 +520,9 @@ def compare_figures(members: list[Analysed], same_thing: float = SAME_THING
         for y in range(x + 1, len(keyed)):
             (vx, fam_x), rx, fx = keyed[x]
             (vy, fam_y), ry, fy = keyed[y]
-            if fam_x != fam_y or vx == vy or max(vx, vy) > MAX_RATIO * max(min(vx, vy), 1e-9):
+            if fam_x != fam_y or vx == vy or 0 in (vx, vy):
+                continue  # a zero is a clock's minutes ("10:00") or a score far more often than a count
+            if max(vx, vy) > MAX_RATIO * min(vx, vy) and abs(vx - vy) > SMALL_DIFFERENCE:
                 continue  # a number ten times another is a missed scale word or another thing, not a dispute
             if {a.index for a, _ in fx} & {a.index for a, _ in fy}:
                 continue  # an article that gives both numbers is not contradicting itself
