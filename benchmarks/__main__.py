@@ -38,6 +38,8 @@ BENCHMARKS = {
               "brief() of the seed article to en, km, ms: time, memory, the summary (or the error)"),
     "serve-load": ("benchmarks.serve_load", "serve_load",
                    "newsbrief serve under 16 concurrent clients: requests/s, p50/p95 per endpoint, 5xx, memory, 429s"),
+    "digest": ("benchmarks.digest", "digest",
+               "digest: grouping F1/ARI and figure false alarms / flagged changes on NTREX-128; 100/1,000-article scale"),
     "ray": ("benchmarks.ray_scaling", "ray_scaling",
             "brief_many: articles per minute on the local engine vs Ray Data with 1 and 2 workers; memory per worker"),
 }

@@ -37,6 +37,8 @@ _LAZY = {
     "brief": "newsbrief.briefs",
     "Brief": "newsbrief.briefs",
     "brief_many": "newsbrief.briefs",
+    "digest": "newsbrief.digests",
+    "Digest": "newsbrief.digests",
     "Pipeline": "newsbrief.pipeline",
     "NewsbriefError": "newsbrief.errors",
     "InputError": "newsbrief.errors",
@@ -65,6 +67,7 @@ if TYPE_CHECKING:  # for editors and type checkers only
     from .article import Article, Paragraph, Sentence
     from .briefs import Brief, brief, brief_many
     from .detection import Detect, Detection, detect
+    from .digests import Digest, digest
     from .errors import (
         ConfigError,
         InputError,

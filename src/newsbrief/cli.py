@@ -184,9 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
                            help="with --engine ray: worker processes (default: one per CPU of the cluster)")
     summarize.set_defaults(run=cmd_summarize)
 
-    from .commands import cache, models, serve, translate
+    from .commands import cache, digest, models, serve, translate
 
-    for module in (translate, models, cache, serve):
+    for module in (translate, digest, models, cache, serve):
         module.add_commands(commands)
     return parser
 

@@ -101,15 +101,16 @@ def fetch_url(url: str) -> str:
     return html_to_text(html, url)
 
 
-def article_sources(source: str) -> list[str]:
+def article_sources(source: str, suffixes: tuple[str, ...] = ARTICLE_SUFFIXES) -> list[str]:
     """The article sources one command-line argument stands for: every article file of a
-    folder (sorted), or the argument itself (a file, `-`, or a URL)."""
+    folder (sorted; files ending in one of `suffixes`), or the argument itself (a file, `-`,
+    or a URL)."""
     path = Path(source)
     if source == "-" or source.startswith(("http://", "https://")) or not path.is_dir():
         return [source]
-    files = sorted(str(p) for p in path.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+    files = sorted(str(p) for p in path.iterdir() if p.is_file() and p.suffix.lower() in suffixes)
     if not files:
-        raise InputFileError(f"{path} has no article files ({', '.join(ARTICLE_SUFFIXES)}).")
+        raise InputFileError(f"{path} has no article files ({', '.join(suffixes)}).")
     return files
 
 
@@ -121,3 +122,27 @@ def read_article_text(source: str) -> str:
     if source.lower().endswith((".html", ".htm")) or looks_like_html(text):
         text = html_to_text(text, source)
     return text
+
+
+def jsonl_rows(path: str | os.PathLike) -> list[tuple[int, "dict | InputFileError"]]:
+    """(line number, row) for each non-blank line of a JSONL file of articles ({"text", and
+    optional "id", "source", "date", "url"}); a line that is not such an object gives an
+    InputFileError in its place, so one bad row does not lose the others."""
+    import json
+
+    rows: list[tuple[int, "dict | InputFileError"]] = []
+    for number, line in enumerate(read_input(path).splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            rows.append((number, InputFileError(f"{path}:{number}: not valid JSON ({exc.msg}); each line must be "
+                                                f"one object with a \"text\" field.")))
+            continue
+        if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+            rows.append((number, InputFileError(f"{path}:{number}: expected an object with a \"text\" string "
+                                                f"(and optional id, source, date, url).")))
+            continue
+        rows.append((number, row))
+    return rows
