@@ -77,16 +77,18 @@ def test_suspicious_candidates_are_not_considered():
 def test_translate_gives_each_sentence_its_score_and_the_cache_replays_it(tmp_path):
     backend = Scripted()
     translator = CachedTranslator(reranker(backend=backend), Cache(tmp_path / "c"))
-    first = nb.translate(SOURCE, to="ms", src="en", translator=translator, cache=None)
+    # the scripted backend knows whole sentences, not the placeholders name protection puts in them
+    plain = dict(protect_names=False, cache=None)
+    first = nb.translate(SOURCE, to="ms", src="en", translator=translator, **plain)
     assert first.sentences[0].target == GOOD and first.sentences[0].score == 100.0
     assert first.to_dict()["sentences"][0]["score"] == 100.0
     calls = len(backend.calls)
-    again = nb.translate(SOURCE, to="ms", src="en", translator=translator, cache=None)
+    again = nb.translate(SOURCE, to="ms", src="en", translator=translator, **plain)
     assert len(backend.calls) == calls  # nothing translated
     assert again.sentences[0].score == 100.0 and again.sentences[0].target == GOOD
     # without candidates there is no score
-    plain = nb.translate(SOURCE, to="ms", src="en", translator=SentenceTranslator(Scripted()), cache=None)
-    assert plain.sentences[0].score is None and plain.sentences[0].target == GREEDY
+    greedy = nb.translate(SOURCE, to="ms", src="en", translator=SentenceTranslator(Scripted()), **plain)
+    assert greedy.sentences[0].score is None and greedy.sentences[0].target == GREEDY
 
 
 def test_candidates_are_part_of_the_cache_key_but_greedy_keys_are_unchanged(tmp_path):
@@ -108,3 +110,21 @@ def test_candidates_are_part_of_the_cache_key_but_greedy_keys_are_unchanged(tmp_
 def test_candidates_must_be_a_positive_integer():
     with pytest.raises(nb.NewsbriefError, match="candidates"):
         TranslateConfig(candidates=0)
+
+
+def test_a_brief_gives_each_sentence_its_translation_score_and_the_desk_marks_a_low_one():
+    from newsbrief.server.service import LOW_ROUND_TRIP, _to_check
+
+    options = dict(to="ms", src="en", method="extractive", sentences=1, protect_names=False, cache=None)
+    brief = nb.brief(SOURCE, translator=reranker(), **options)
+    assert brief.sentences[0].text == GOOD and brief.sentences[0].translation_score == 100.0
+    assert brief.to_dict()["sentences"][0]["translation_score"] == 100.0
+    assert not any("reads back" in r for c in _to_check(brief, brief.faithfulness) for r in c["reasons"])
+    # every candidate reads back as something else: a low score, marked for the reader
+    backend = Scripted()
+    backend.respond = lambda text, src, tgt, beam: "Nothing of the kind." if tgt == "en" else GREEDY
+    low = nb.brief(SOURCE, translator=reranker(backend=backend), **options)
+    assert low.sentences[0].translation_score < LOW_ROUND_TRIP
+    assert any("reads back poorly" in r for c in _to_check(low, low.faithfulness) for r in c["reasons"])
+    # into the article's own language nothing is translated: no score
+    assert nb.brief(SOURCE, to="en", method="extractive", cache=None).sentences[0].translation_score is None

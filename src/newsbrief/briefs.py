@@ -21,6 +21,12 @@ from .summarization import Summary, summarize
 # translator before they are shown in the reader's language.
 CHECKED_FIGURES = ("count", "money", "percent")
 
+# Round-trip-checked candidates (TranslateConfig.candidates) by the reader's language, where they
+# pay: on 80 held-out en->ms dev sentences, greedy 40.91 -> 42.78 chrF++ at 5.7x the CPU
+# (benchmarks/results/translation_candidates_en-ms_dev.md): a brief is a handful of sentences.
+# Into Khmer the issue's pilot measured +0.2 (16.1 -> 16.3) at about 3x: not worth it yet.
+BRIEF_CANDIDATES = {"ms": 4}
+
 LANGUAGES = ("en", "km", "ms")
 
 
@@ -29,9 +35,13 @@ class BriefSentence:
     text: str  # in the reader's language
     source_text: str  # the summary sentence in the article's language
     source_sentences: tuple[int, ...]  # indices into article.sentences it comes from / rests on
+    # how well its translation reads back (round-trip chrF 0-100, translation/rerank.py); None when
+    # it was not translated or no candidates were compared. Low: a sentence to double-check
+    translation_score: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "source_text": self.source_text, "source_sentences": list(self.source_sentences)}
+        return {"text": self.text, "source_text": self.source_text, "source_sentences": list(self.source_sentences),
+                "translation_score": self.translation_score}
 
 
 @dataclass(frozen=True)
@@ -107,7 +117,8 @@ def _check_languages(src: str, to: str) -> None:
 
 def _translate_summaries(summaries: list[Summary], figures: list[tuple[KeyFigure, ...]], src: str, to: str,
                          translation_model: str | None, cache: Any, options: dict[str, Any]) -> list[tuple]:
-    """(targets, figure texts, figure checks, model, notes) for each summary; all their sentences,
+    """(targets, figure texts, figure checks, model, notes) for each summary, targets as (text,
+    translation score) pairs; all their sentences,
     and the key figures that have words ("185 people arrested", not "2024"), go through the
     translation model in one batched call, and the figures a reader sees come back through it
     in a second one (_check_figures)."""
@@ -115,17 +126,21 @@ def _translate_summaries(summaries: list[Summary], figures: list[tuple[KeyFigure
     texts = [s.text for summary in summaries for s in summary.sentences]
     texts += [f.text for article_figures, marks in zip(figures, wordy) for f, w in zip(article_figures, marks) if w]
     if to == src or not texts:
-        return [([s.text for s in summary.sentences], tuple(f.text for f in article_figures),
+        return [([(s.text, None) for s in summary.sentences], tuple(f.text for f in article_figures),
                  (None,) * len(article_figures), None, [])
                 for summary, article_figures in zip(summaries, figures)]
     from .translation import translate
 
-    result = translate(Article.from_sentences(texts), to=to, src=src, model=translation_model, cache=cache, **options)
-    targets = iter(pair.target for pair in result.sentences)
-    sentences = [[next(targets) for _ in summary.sentences] for summary in summaries]
-    figure_texts = [[next(targets) if w else f.text for f, w in zip(article_figures, marks)]
+    forward = {"candidates": BRIEF_CANDIDATES.get(to, 1), **options}
+    result = translate(Article.from_sentences(texts), to=to, src=src, model=translation_model, cache=cache, **forward)
+    pairs = iter(result.sentences)
+    sentences = [[(pair.target, pair.score) for pair in (next(pairs) for _ in summary.sentences)]
+                 for summary in summaries]
+    figure_texts = [[next(pairs).target if w else f.text for f, w in zip(article_figures, marks)]
                     for article_figures, marks in zip(figures, wordy)]
-    checks, figure_notes = _check_figures(figures, figure_texts, wordy, src, to, translation_model, cache, options)
+    # the read-back is a check: greedy
+    checks, figure_notes = _check_figures(figures, figure_texts, wordy, src, to, translation_model, cache,
+                                          {**options, "candidates": 1})
     return [(s, tuple(f), c, result.model, list(result.notes) + n)
             for s, f, c, n in zip(sentences, figure_texts, checks, figure_notes)]
 
@@ -161,11 +176,13 @@ def _has_words(text: str) -> bool:
     return any(c.isalpha() for c in text)
 
 
-def _assemble(article: Article, summary: Summary, figures: tuple[KeyFigure, ...], to: str, targets: list[str],
+def _assemble(article: Article, summary: Summary, figures: tuple[KeyFigure, ...], to: str,
+              targets: list[tuple[str, float | None]],
               figure_texts: tuple[str, ...], figure_checks: tuple, translation_model: str | None,
               translation_notes: list[str]) -> Brief:
     src = summary.lang
-    brief_sentences = tuple(BriefSentence(t, s.text, s.source) for t, s in zip(targets, summary.sentences))
+    brief_sentences = tuple(BriefSentence(text, s.text, s.source, score)
+                            for (text, score), s in zip(targets, summary.sentences))
     all_sentences = [s.normalized for s in article.sentences]
     models = {"detect": "newsbrief.lid", "summarize": summary.model or summary.method, "translate": translation_model}
     faithfulness = _faithfulness(brief_sentences, summary, all_sentences, src, to)

@@ -109,7 +109,8 @@ def cmd_summarize(args: argparse.Namespace) -> int:
     results = brief_many(items, to=args.to, src=args.src, sentences=args.sentences, max_words=args.max_words,
                          method=args.method, model=args.model, translation_model=args.translation_model,
                          cache=cache_option(args), progress=len(items) > 1 and sys.stderr.isatty(),
-                         errors="collect" if len(items) > 1 else "raise", **engine)
+                         errors="collect" if len(items) > 1 else "raise", **engine,
+                         **({"candidates": args.candidates} if args.candidates is not None else {}))
     collected = []
     for article, result in zip(items, results):
         if isinstance(result, Failure):
@@ -171,6 +172,10 @@ def build_parser() -> argparse.ArgumentParser:
     summarize.add_argument("--model", default=None, metavar="NAME|PATH", help="summarization model")
     summarize.add_argument("--translation-model", default=None, metavar="NAME|PATH",
                            help="translation model (default: the embedded one; see `newsbrief models list`)")
+    summarize.add_argument("--candidates", type=int, default=None, metavar="N",
+                           help="translation candidates checked by their round trip (default: 4 into Malay, "
+                                "where they measured +1.9 chrF++; 1 elsewhere); each brief sentence's "
+                                "translation_score in JSON")
     summarize.add_argument("--format", choices=(*FORMATS, "markdown"), default="text",
                            help="text (default), json, jsonl (one brief a line) or markdown")
     add_cache_options(summarize)

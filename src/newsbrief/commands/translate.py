@@ -48,7 +48,8 @@ def cmd_translate(args: argparse.Namespace) -> int:
     from ..translation import translate
 
     glossary = read_glossary(args.glossary) if args.glossary else None
-    options = {k: v for k, v in (("beam_size", args.beam_size), ("batch_size", args.batch_size)) if v is not None}
+    options = {k: v for k, v in (("beam_size", args.beam_size), ("batch_size", args.batch_size),
+                                 ("candidates", args.candidates)) if v is not None}
     results = []
     for path in args.files:
         article = Article.from_text(read_input(path), id=str(path))
@@ -93,6 +94,10 @@ def add_commands(commands: "argparse._SubParsersAction") -> None:
     tr.add_argument("--keep", action="append", metavar="TERM", help="a term to leave untranslated (repeatable)")
     tr.add_argument("--beam-size", type=int, help="beam size (default 1: greedy)")
     tr.add_argument("--batch-size", type=int, help="sentences per batch (default 16)")
+    tr.add_argument("--candidates", type=int, metavar="N",
+                    help="N > 1: the greedy translation and the beam's N best, each translated back; the one that "
+                         "reads back closest to the source is kept and each sentence gets that score (about 5x "
+                         "the CPU; default 1)")
     tr.add_argument("--threads", type=int,
                     help="CPU threads for the model (default: all usable cores; CTranslate2 runs them as "
                          "up to 4 workers that share each batch)")

@@ -18,6 +18,9 @@ LANGUAGES = {"en": "English", "km": "Khmer", "ms": "Malay"}
 _MODEL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 # SentenceTranslator's notes that name a sentence its guards flagged: "segment of sentence 2: cut
 # at the output length limit; retried", "sentence 3 (140 tokens) split into 2 parts"
+# a brief sentence whose translation, translated back, keeps less than this chrF of its source
+# (BriefSentence.translation_score) is marked: at 40 the back-translation has lost most words
+LOW_ROUND_TRIP = 40.0
 _FLAGGED = re.compile(r"^(?:segment of sentence (\d+):|sentence (\d+) \(\d+ tokens\) split)")
 
 
@@ -152,7 +155,8 @@ def _short(name: str) -> str:
 
 def _to_check(result, faithfulness: dict[str, Any]) -> list[dict[str, Any]]:
     """Brief sentences to double-check: those the translator's guards flagged (an output too
-    short, too long, cut off or looping: retried, split or kept in the source language), and
+    short, too long, cut off or looping: retried, split or kept in the source language), those
+    whose translation reads back poorly (translation_score under LOW_ROUND_TRIP), and
     those stating a number or name not found in their source sentences."""
     reasons: dict[int, list[str]] = {}
     n = len(result.sentences)
@@ -162,6 +166,10 @@ def _to_check(result, faithfulness: dict[str, Any]) -> list[dict[str, Any]]:
             i = int(match.group(1) or match.group(2)) - 1 if match else -1
             if 0 <= i < n:  # later indices are the key figures, translated in the same batch
                 reasons.setdefault(i, []).append(f"translation: {note}")
+    for i, sentence in enumerate(result.sentences):
+        score = sentence.translation_score
+        if score is not None and score < LOW_ROUND_TRIP:
+            reasons.setdefault(i, []).append(f"translation: reads back poorly (round-trip chrF {score:.0f} of 100)")
     for problem in faithfulness.get("unsupported", []):
         what = ", ".join(problem["numbers"] + problem["names"])
         reasons.setdefault(problem["sentence"], []).append(f"not in the source: {what}")
