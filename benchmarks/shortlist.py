@@ -65,7 +65,7 @@ def covered_by_shortlist(plain, vmap: dict[str, set[str]], lines: list[str], src
     sources = plain.source_tokens(lines, src, tgt)
     special = set(plain.tokenizer.all_special_tokens)
     covered = []
-    for source, produced in zip(sources, plain.decode(lines, src, tgt, **GREEDY)):
+    for source, (produced, *_) in zip(sources, plain.decode(lines, src, tgt, **GREEDY)):
         allowed = set(vmap.get("", ())).union(*(vmap.get(token, ()) for token in source))
         covered.append(set(produced) - special <= allowed)
     return covered

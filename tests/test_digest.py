@@ -40,18 +40,18 @@ class Tagger:
     def supports(self, src: str, tgt: str) -> bool:
         return src != tgt
 
-    def translate_sentences(self, sentences, src, tgt, notes=None):
+    def translate_sentences(self, sentences, src, tgt, notes=None, scores=None):
         return [f"[{src}->{tgt}] {s}" for s in sentences]
 
 
 class NameChanger(Tagger):
-    """A translator that puts the raid in the wrong town, as a weak model might (numbers are
-    masked and restored around the model by translate(), names are not)."""
+    """A translator that adds a town the source never names, as a weak model might (names and
+    numbers of the source are masked and restored around the model by translate())."""
 
     model = "name-changer"
 
-    def translate_sentences(self, sentences, src, tgt, notes=None):
-        return [s.replace("Bavet", "Poipet") for s in super().translate_sentences(sentences, src, tgt)]
+    def translate_sentences(self, sentences, src, tgt, notes=None, scores=None):
+        return [s.rstrip(".") + " in Poipet." for s in super().translate_sentences(sentences, src, tgt)]
 
 
 def rows(names=None, replace: dict | None = None) -> list[dict]:
@@ -142,7 +142,7 @@ def test_a_changed_figure_is_flagged_naming_both_sources(cache):
     assert sides[219] == {"km-bavet-raid.txt"} and "en-bavet-raid.txt" in sides[214]
 
 
-def test_a_translated_sentence_that_changes_a_name_fails_the_faithfulness_check(cache):
+def test_a_translated_sentence_that_invents_a_name_fails_the_faithfulness_check(cache):
     out = nb.digest(rows(["ms-bavet-raid.txt"]), to="en", translator=NameChanger(), cache=cache)
     story = out.stories[0]
     assert any("Poipet" in s.text for s in story.sentences)

@@ -128,3 +128,14 @@ def test_a_brief_gives_each_sentence_its_translation_score_and_the_desk_marks_a_
     assert any("reads back poorly" in r for c in _to_check(low, low.faithfulness) for r in c["reasons"])
     # into the article's own language nothing is translated: no score
     assert nb.brief(SOURCE, to="en", method="extractive", cache=None).sentences[0].translation_score is None
+
+
+def test_a_candidate_that_loses_a_placeholder_or_a_number_is_not_considered():
+    backend = Scripted()
+    masked = "The police arrested XQ1X people in XQ2X."
+    greedy = "Polis menahan XQ1X menteri di XQ2X."
+    backend.respond = lambda text, src, tgt, beam: masked if tgt == "en" and "XQ2X" in text else (
+        "The police arrested people." if tgt == "en" else greedy)
+    # the candidate without XQ2X would read back as well as any: it must not be chosen
+    backend.candidates = lambda texts, src, tgt, **kw: [[("Polis menahan XQ1X orang.", 5)] for _ in texts]
+    assert reranker(backend=backend).translate_sentences([masked], "en", "ms") == [greedy]

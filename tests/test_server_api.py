@@ -367,7 +367,8 @@ def test_sentences_to_check_come_from_the_translator_guards_and_the_faithfulness
 
     from newsbrief.server.service import _to_check
 
-    result = SimpleNamespace(sentences=[1, 2, 3], models={"translate": "m"}, notes=(
+    sentence = SimpleNamespace(translation_score=None)
+    result = SimpleNamespace(sentences=[sentence] * 3, models={"translate": "m"}, notes=(
         "auto: no abstractive model installed for this language",
         "replaced a generated sentence stating 12, not in the source, by source sentence 2",  # the summarizer's
         "segment of sentence 2: cut at the output length limit; retried",

@@ -87,7 +87,7 @@ def test_result_shape_and_article_translations():
     assert all(s.translations["km"] == r.target for s, r in zip(article.sentences, result.sentences))
     assert result.text.count("\n\n") == len(article.paragraphs) - 1
     assert result.to_dict()["sentences"][0] == {"source": article.sentences[0].text,
-                                                 "target": result.sentences[0].target}
+                                                 "target": result.sentences[0].target, "score": None}
 
 
 def test_numbers_urls_emails_glossary_and_keep_survive_a_model_that_drops_them():

@@ -1,7 +1,7 @@
 """Candidates checked by their round trip: a Translator that wraps a SentenceTranslator.
 
 For each sentence it takes the greedy translation (with every guard and retry) and the beam's
-n best (those the guards pass), translates each candidate back into the source language, and
+n best (those the guards pass that keep every placeholder and number of the source), translates each candidate back into the source language, and
 keeps the one whose back-translation is closest to the source by chrF (sacrebleu). A small
 model's free paraphrase and its invented names both read back badly, so the round trip is a
 check that needs no reference. Ties keep the greedy translation. The winner's round-trip chrF
@@ -13,12 +13,18 @@ from __future__ import annotations
 from typing import Sequence
 
 from .base import SentenceTranslator, Translator
+from .protect import NUMBER_RE, PLACEHOLDER_RE
 
 
 def round_trip_chrf(back: str, source: str) -> float:
     from sacrebleu.metrics import CHRF
 
     return CHRF().sentence_score(back, [source]).score
+
+
+def _slots(text: str) -> list[str]:
+    """The protected placeholders (names, numbers, URLs) and the numbers a text holds."""
+    return sorted([m.group(1) for m in PLACEHOLDER_RE.finditer(text)] + NUMBER_RE.findall(text))
 
 
 def _unique(texts: Sequence[str]) -> list[str]:
@@ -46,7 +52,10 @@ class RoundTripReranker:
                             scores: list[float | None] | None = None) -> list[str]:
         greedy = self.forward.translate_sentences(sentences, src, tgt, notes)
         extra = self.forward.nbest(sentences, src, tgt, self.n)
-        pools = [_unique([first, *more]) or [first] for first, more in zip(greedy, extra)]
+        # an extra candidate must carry every placeholder and number of its source: the round trip
+        # barely notices one lost, and the reader would lose a name or a figure
+        pools = [_unique([first, *(c for c in more if _slots(c) == _slots(sentence))]) or [first]
+                 for sentence, first, more in zip(sentences, greedy, extra)]
         back = self.backward.translate_sentences([c for pool in pools for c in pool], tgt, src)
         chosen: list[str] = []
         at = 0
