@@ -190,11 +190,8 @@ class SentenceTranslator:
                 [segments[k] for k in batch], src, tgt, beam_size=cfg.beam_size, max_new_tokens=max_new,
                 no_repeat_ngram_size=cfg.no_repeat_ngram_size, repetition_penalty=cfg.repetition_penalty)
             for k, (text, n_out) in zip(batch, generated):
-                text, looped = guards.collapse_repetitions(text)
                 own_max = cfg.max_new_tokens(lengths[k], self.backend.max_output_tokens)
-                reason = guards.suspicious(segments[k], text, cut=n_out >= max_new and n_out >= own_max,
-                                           looped=looped, min_ratio=cfg.min_length_ratio,
-                                           max_ratio=cfg.max_length_ratio, tgt=tgt, src=src)
+                text, reason = self._judge(segments[k], text, n_out >= max_new and n_out >= own_max, src, tgt)
                 outputs[k] = text
                 if reason:
                     suspicious.append((k, reason))
@@ -241,10 +238,8 @@ class SentenceTranslator:
                 no_repeat_ngram_size=cfg.no_repeat_ngram_size, repetition_penalty=cfg.repetition_penalty)
             for k, hypotheses in zip(batch, generated):
                 for text, n_out in hypotheses:
-                    text, looped = guards.collapse_repetitions(text)
-                    if not guards.suspicious(sentences[k], text, cut=n_out >= max_new, looped=looped,
-                                             min_ratio=cfg.min_length_ratio, max_ratio=cfg.max_length_ratio, tgt=tgt,
-                                             src=src):
+                    text, reason = self._judge(sentences[k], text, n_out >= max_new, src, tgt)
+                    if reason is None:
                         out[k].append(guards.drop_control_chars(sentences[k], text))
         return out
 
@@ -264,11 +259,15 @@ class SentenceTranslator:
                 max_new_tokens=max_new, no_repeat_ngram_size=min(cfg.no_repeat_ngram_size or 3, 3),
                 repetition_penalty=max(cfg.repetition_penalty, 1.2))
             for k, (text, n_out) in zip(batch, generated):
-                text, looped = guards.collapse_repetitions(text)
-                out[k] = text, guards.suspicious(segments[k], text, cut=n_out >= max_new, looped=looped,
-                                                 min_ratio=cfg.min_length_ratio, max_ratio=cfg.max_length_ratio,
-                                                 tgt=tgt, src=src)
+                out[k] = self._judge(segments[k], text, n_out >= max_new, src, tgt)
         return out
+
+    def _judge(self, source: str, text: str, cut: bool, src: str, tgt: str) -> tuple[str, str | None]:
+        """A model output with its loops collapsed, and why it is suspicious (None: it looks fine)."""
+        text, looped = guards.collapse_repetitions(text)
+        cfg = self.config
+        return text, guards.suspicious(source, text, cut=cut, looped=looped, min_ratio=cfg.min_length_ratio,
+                                       max_ratio=cfg.max_length_ratio, tgt=tgt, src=src)
 
 
 class Chain:
