@@ -96,7 +96,7 @@ def test_candidates_are_part_of_the_cache_key_but_greedy_keys_are_unchanged(tmp_
     greedy = CachedTranslator(SentenceTranslator(Scripted()), store)
     assert greedy.translate_sentences([SOURCE], "en", "ms") == [GREEDY]
     assert CachedTranslator(reranker(), store).translate_sentences([SOURCE], "en", "ms") == [GOOD]
-    # the greedy key is the one it always was: decoding without a 'candidates' field
+    # the greedy key has no 'candidates' field in its decoding
     from dataclasses import asdict
 
     from newsbrief.cache import fingerprint

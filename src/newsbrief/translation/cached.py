@@ -130,8 +130,9 @@ class CachedTranslator:
 
 
 def _decoding(config: TranslateConfig) -> dict:
-    """The decoding configuration in the key. candidates=1 (the greedy translation) is what every
-    key meant before the option existed, so it is left out: those cached translations stay valid."""
+    """The decoding configuration in the key, with candidates=1 (the greedy translation, what every
+    key meant before the option existed) left out. It keeps no old entry valid on its own:
+    protect_names joined the key in the same change, so every translation key changed once."""
     decoding = asdict(config)
     if decoding["candidates"] == 1:
         del decoding["candidates"]
