@@ -10,16 +10,22 @@ check that needs no reference. Ties keep the greedy translation. The winner's ro
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Sequence
 
 from .base import SentenceTranslator, Translator
 from .protect import NUMBER_RE, PLACEHOLDER_RE
 
 
-def round_trip_chrf(back: str, source: str) -> float:
-    from sacrebleu.metrics import CHRF
+@cache
+def _chrf():
+    from sacrebleu.metrics import CHRF  # imported on first use: sacrebleu is not light
 
-    return CHRF().sentence_score(back, [source]).score
+    return CHRF()
+
+
+def round_trip_chrf(back: str, source: str) -> float:
+    return _chrf().sentence_score(back, [source]).score
 
 
 def _slots(text: str) -> list[str]:
