@@ -112,7 +112,11 @@ def analyse(items: list[dict], cache) -> list:
     return sorted(out, key=lambda a: a.index)
 
 
-def grouping(docs, cache, threshold: float, harder: bool) -> dict:
+SWEEP = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+
+
+def grouping(docs, cache, threshold: float, harder: bool, sweep: Sequence[float] = SWEEP) -> dict:
+    """docs: (id, {lang: lines}) as ntrex_documents() gives; each must fall into a story of its own."""
     from newsbrief.digests import Analysed, cluster, similarity_matrix
 
     items, gold = ntrex_items(docs, harder)
@@ -131,13 +135,14 @@ def grouping(docs, cache, threshold: float, harder: bool) -> dict:
     kept = sum(len({labels[i] for i, g in enumerate(gold) if g == story}) == 1 for story in set(gold))
     merged = [[docs[g][1]["en"][0][:70] for g in dict.fromkeys(gold[i] for i in m)]
               for m in sorted(members.values(), key=len, reverse=True) if len({gold[i] for i in m}) > 1]
-    # how the figures move with the threshold: for the reader choosing --threshold, not to choose the default
-    sweep = [{"threshold": t, **pairwise_scores(gold, cluster(sim, t))} for t in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55)]
+    # how the scores move with the threshold (on NTREX: for the reader choosing --threshold, never to choose
+    # the default; models/recipes/digest_threshold/tune.py sweeps its development sets with it)
+    scores = [{"threshold": t, **pairwise_scores(gold, cluster(sim, t))} for t in sweep]
     return {"variant": "halves" if harder else "whole documents", "documents": len(items), "stories": len(docs),
             "threshold": threshold, **pairwise_scores(gold, labels), "seconds": round(seconds, 1),
             "documents_whose_three_versions_share_a_story": kept,
             "clusters_that_are_unions_of_whole_triples": whole, "merged_documents": merged[:12],
-            "threshold_sweep": sweep}
+            "threshold_sweep": scores}
 
 
 def _change(article, figure) -> str | None:
