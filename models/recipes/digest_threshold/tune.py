@@ -1,6 +1,6 @@
-"""Tune digest()'s constants on FLORES-200 dev (never on NTREX-128, the evaluation set).
+"""Tune digest()'s constants on FLORES-200 dev and TICO-19 dev (never on NTREX-128, the evaluation set).
 
-    PYTHONPATH=src python models/recipes/digest_threshold/tune.py [--docs 99] [--cache DIR]
+    PYTHONPATH=src python models/recipes/digest_threshold/tune.py [--docs 99] [--cache DIR] [--threshold-only]
 
 1. language means: the mean multilingual-e5 vector of each language's pseudo-documents
    (written to src/newsbrief/data/language_means.json with --write-means);
@@ -9,8 +9,12 @@
    fall into one story per triple; pairwise F1 over thresholds and bonus weights;
 3. DUPLICATE: centred cosine of a sentence and its translation vs two different sentences;
 4. SAME_THING: centred cosine of the context of one figure in two languages vs the contexts
-   of different figures.
-Writes models/recipes/digest_threshold/results.json.
+   of different figures;
+5. DEFAULT_THRESHOLD: the grouping of the benchmark (benchmarks/digest.py: digest()'s own analysis
+   of each document, its similarity matrix and clustering) over a threshold sweep, on the FLORES
+   pseudo-documents (easy: each on another topic) and on TICO-19 dev documents (hard: all about
+   COVID-19, most from one long source document); the threshold with the best mean BCubed F1.
+Updates models/recipes/digest_threshold/results.json (--threshold-only: step 5 alone, the rest kept).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -26,15 +31,17 @@ ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.digest import pairwise_scores  # noqa: E402
+from benchmarks.digest import grouping, pairwise_scores  # noqa: E402
 from newsbrief import digests as dg  # noqa: E402
 from newsbrief.article import Article  # noqa: E402
 from newsbrief.embedding import CachedEmbedder, E5Embedder, centred  # noqa: E402
 from newsbrief.facts import entities, key_figures  # noqa: E402
 
 FLORES = ROOT.parent / "shared" / "data" / "parallel" / "flores200_dev" / "flores200_dev."
+TICO = ROOT.parent / "shared" / "data" / "parallel" / "tico19_dev" / "tico19_dev."
 CODES = {"en": "eng", "km": "khm", "ms": "zsm"}
 OUT = Path(__file__).with_name("results.json")
+SWEEP = [round(0.30 + 0.025 * k, 3) for k in range(13)]  # 0.30 .. 0.60
 
 
 def main() -> None:
@@ -42,13 +49,77 @@ def main() -> None:
     p.add_argument("--docs", type=int, default=99)
     p.add_argument("--cache", default="/tmp/newsbrief-tune-cache")
     p.add_argument("--write-means", action="store_true")
+    p.add_argument("--threshold-only", action="store_true", help="only the threshold sweep (step 5)")
     args = p.parse_args()
-    lines = {k: FLORES.with_name(FLORES.name + v).read_text("utf-8").splitlines() for k, v in CODES.items()}
-    embedder = CachedEmbedder(E5Embedder(), args.cache)
+    lines = _read(FLORES)
     starts = list(range(0, 10 * args.docs, 10))[: args.docs]
+    results = json.loads(OUT.read_text("utf-8")) if OUT.exists() else {}
+    if not args.threshold_only:
+        constants(args, lines, starts, results)
+    results["threshold_sweep"] = threshold_sweep({"flores": flores_documents(lines, starts),
+                                                  "tico": tico_documents()}, args.cache)
+    OUT.write_text(json.dumps(results, indent=2) + "\n", "utf-8")
+
+
+def _read(prefix: Path) -> dict[str, list[str]]:
+    return {k: prefix.with_name(prefix.name + v).read_text("utf-8").splitlines() for k, v in CODES.items()}
+
+
+def flores_documents(lines: dict[str, list[str]], starts: list[int]) -> list[tuple[str, dict[str, list[str]]]]:
+    """The pseudo-documents of steps 1-2 (lines s..s+2), as (id, {lang: lines})."""
+    return [(f"flores-{s}", {lang: lines[lang][s:s + 3] for lang in CODES}) for s in starts]
+
+
+def tico_documents(size: int = 4, stride: int = 8) -> list[tuple[str, dict[str, list[str]]]]:
+    """TICO-19 dev documents: `size` consecutive lines of one source document, every `stride`
+    lines (the lines between are left out, so that a document does not go on where the one
+    before it stopped); only whole chunks. CMU_1 is left out: its lines are utterances of
+    doctor-patient dialogues sorted alphabetically, not a text."""
+    lines = _read(TICO)
+    by_source: dict[str, list[int]] = {}
+    for i, ident in enumerate(TICO.with_name(TICO.name + "ids").read_text("utf-8").split()):
+        by_source.setdefault(ident.split(":")[0], []).append(i)
+    return [(f"{source}#{s}", {lang: [lines[lang][i] for i in rows[s:s + size]] for lang in CODES})
+            for source, rows in by_source.items() if source != "CMU_1"
+            for s in range(0, len(rows) - size + 1, stride)]
+
+
+def threshold_sweep(sets: dict[str, list], cache: str) -> dict:
+    """Grouping scores per threshold on each set, and the threshold with the best mean BCubed F1
+    (ties: the lower threshold); the best mean pairwise F1 is reported beside it."""
+    runs = {name: grouping(docs, cache, dg.DEFAULT_THRESHOLD, False, SWEEP) for name, docs in sets.items()}
+    rows = []
+    for k, t in enumerate(SWEEP):
+        at = {name: runs[name]["threshold_sweep"][k] for name in sets}
+        rows.append({"threshold": t, **{f"mean_{m}": round(float(np.mean([r[m] for r in at.values()])), 4)
+                                        for m in ("bcubed_f1", "f1")}, **at})
+    best = max(rows, key=lambda r: (r["mean_bcubed_f1"], -r["threshold"]))
+    pairwise = max(rows, key=lambda r: (r["mean_f1"], -r["threshold"]))
+    for r in rows:
+        print(r["threshold"], r["mean_bcubed_f1"], r["mean_f1"], *(r[name]["bcubed_f1"] for name in sets),
+              *(r[name]["f1"] for name in sets), *(r[name]["together"] for name in sets), flush=True)
+    print("chosen", best["threshold"], "(best mean pairwise F1:", pairwise["threshold"], ")", flush=True)
+    return {"rule": "the threshold with the best mean BCubed F1 of the sets (ties: the lower threshold); "
+                    "pairwise F1 counts pairs, which grow with the square of a story's size, so one merge "
+                    "of 30 documents outweighs 200 stories that lose their Khmer version",
+            "best_mean_pairwise_f1": pairwise["threshold"],
+            "analysis": "benchmarks/digest.py grouping(): digest()'s analysis of each document (title + lead "
+                        "vector, language-centred; figure and name bonuses at their defaults), "
+                        "similarity_matrix(), cluster()",
+            "sets": {name: {"documents": len(docs) * len(CODES), "stories": len(docs)} for name, docs in sets.items()},
+            "tico_stories_per_source": Counter(d.split("#")[0] for d, _ in sets["tico"]),
+            "set_notes": {"flores": "FLORES-200 dev, lines s..s+2, s = 0, 10, 20, ... (each on another topic)",
+                          "tico": "TICO-19 dev (parallel/tico19_dev), 4 consecutive lines of one source "
+                                  "document every 8 lines, CMU_1 left out; all about COVID-19"},
+            "chosen": best["threshold"], "rows": rows}
+
+
+def constants(args: argparse.Namespace, lines: dict[str, list[str]], starts: list[int], results: dict) -> None:
+    """Steps 1-4 (language means, grouping grid on FLORES, DUPLICATE, SAME_THING) into results."""
+    embedder = CachedEmbedder(E5Embedder(), args.cache)
     docs = [(lang, s, " ".join(lines[lang][s:s + 3])) for lang in CODES for s in starts]
     raw = embedder.embed([t for _, _, t in docs])
-    results: dict = {"docs": len(starts), "source": "FLORES-200 dev, lines s..s+2, s = 0, 10, 20, ..."}
+    results.update({"docs": len(starts), "source": "FLORES-200 dev, lines s..s+2, s = 0, 10, 20, ..."})
     if args.write_means:
         means = {lang: raw[[i for i, d in enumerate(docs) if d[0] == lang]].mean(0).round(6).tolist()
                  for lang in CODES}
@@ -114,7 +185,6 @@ def main() -> None:
             if figs[a][0] != figs[b][0] and (figs[a][1] != figs[b][1] or figs[a][2] != figs[b][2])]
     results["figures"] = {"contexts": len(figs), **_separation(same, diff)}
     print("figures", results["figures"], flush=True)
-    OUT.write_text(json.dumps(results, indent=2) + "\n", "utf-8")
 
 
 def _separation(same: list[float], diff: list[float]) -> dict:

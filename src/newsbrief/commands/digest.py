@@ -131,7 +131,7 @@ def add_commands(commands: "argparse._SubParsersAction") -> None:
     dg.add_argument("--threshold", type=float, default=None, metavar="T",
                     help="how alike two articles must be to share a story, in (0, 1]: their title-and-lead "
                          "similarity (multilingual embeddings) plus shared figures and names (default: "
-                         "newsbrief.digests.DEFAULT_THRESHOLD, tuned on FLORES-200 dev; higher: stricter)")
+                         "newsbrief.digests.DEFAULT_THRESHOLD, tuned on FLORES-200 and TICO-19 dev; higher: stricter)")
     dg.add_argument("--translation-model", default=None, metavar="NAME|PATH",
                     help="translation model (default: the embedded one)")
     dg.add_argument("--format", choices=(*FORMATS, "markdown"), default="text",
