@@ -142,6 +142,38 @@ def test_a_changed_figure_is_flagged_naming_both_sources(cache):
     assert sides[219] == {"km-bavet-raid.txt"} and "en-bavet-raid.txt" in sides[214]
 
 
+def _analysed(index: int, figures: list[tuple[float, str]], vectors: list[list[float]]):
+    """An article reduced to what compare_figures() reads: its figures and their context vectors."""
+    import numpy as np
+
+    from newsbrief.article import Article
+    from newsbrief.digests import Analysed
+    from newsbrief.facts import KeyFigure
+
+    found = [KeyFigure(text, text, value, "count", "", k, 0, 1) for k, (value, text) in enumerate(figures)]
+    unit = np.array(vectors, dtype=np.float32)
+    unit /= np.linalg.norm(unit, axis=1, keepdims=True)
+    return Analysed(index, f"a{index}", Article.from_text("x"), "en", {}, np.zeros(3, np.float32), [], None,
+                    found, unit, [])
+
+
+def test_a_figure_alike_several_others_is_one_dispute_with_its_best_match():
+    from newsbrief.digests import compare_figures
+
+    # "10 points" in one version; "12", "3 points" and "2" in the other, all in alike contexts
+    # (above SAME_THING), "12" the most alike: one dispute, 10 vs 12, not three
+    one = _analysed(0, [(10, "10 points")], [[1.0, 0.0, 0.0]])
+    other = _analysed(1, [(12, "12 points"), (3, "3 points"), (2, "2 points")],
+                      [[0.95, 0.3, 0.0], [0.8, 0.6, 0.0], [0.7, 0.0, 0.7]])
+    _, disputes = compare_figures([one, other])
+    assert [{d.first.value, d.second.value} for d in disputes] == [{10, 12}]
+    # each alone is a dispute: the rule picks among them, it does not silence them
+    for k in range(3):
+        alone = _analysed(1, [(other.figures[k].value, other.figures[k].text)],
+                          [other.figure_vectors[k].tolist()])
+        assert len(compare_figures([one, alone])[1]) == 1
+
+
 def test_a_translated_sentence_that_invents_a_name_fails_the_faithfulness_check(cache):
     out = nb.digest(rows(["ms-bavet-raid.txt"]), to="en", translator=NameChanger(), cache=cache)
     story = out.stories[0]

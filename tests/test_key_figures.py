@@ -69,6 +69,14 @@ def test_khmer_digits_spelled_numbers_and_values():
     assert {f.kind for f in figures_of("ចំណាយ ២ លាន ដុល្លារ និង ៩០ ភាគរយ", lang="km")} == {"money", "percent"}
 
 
+def test_ascii_digits_in_khmer_text_take_khmer_scale_words_and_may_touch_letters():
+    values = {f.written: f.value for f in figures_of("មនុស្ស 2.4 លាន នាក់ និង 2លាន នាក់បានចូលរួម។", lang="km")}
+    assert values == {"2.4 លាន": 2_400_000, "2លាន": 2_000_000}
+    assert [(f.written, f.kind) for f in figures_of("គាត់កើតនៅឆ្នាំ1953។", lang="km")] == [("1953", "year")]
+    assert nb.facts.numbers("ឆ្នាំ1953 និង COVID19") == ["1953"]  # Latin letters still make a code
+    assert figures_of("COVID19 cases rose.") == []
+
+
 def test_brief_json_gives_every_figure_and_text_shows_the_top_few(dated_example_article, run_cli, tmp_path):
     path = tmp_path / "example.txt"
     path.write_text(dated_example_article, "utf-8")

@@ -493,7 +493,7 @@ def compare_figures(members: list[Analysed], same_thing: float = SAME_THING
                     ) -> tuple[list[FigureReport], list[Disagreement]]:
     """Figures grouped across the story's articles (same value, same kind family), and the
     disagreements: a figure no other article reports set against another value of the same
-    family in another article, when the words around them are alike."""
+    family in another article, when the words around them are alike (each other's best match)."""
     groups: dict[tuple[float, str], list[tuple[Analysed, int]]] = {}
     for a in members:
         others = {(v, _FAMILY[f.kind]) for b in members if b is not a for f in b.figures for v in _readings(f)}
@@ -516,9 +516,9 @@ def compare_figures(members: list[Analysed], same_thing: float = SAME_THING
                               tuple((a.id, a.figures[k].text) for a, k in found), several and len(found) == 1)
         reports.append(report)
         keyed.append((key, report, found))
-    disagreements: list[Disagreement] = []
     if not several:
-        return reports, disagreements
+        return reports, []
+    candidates: list[tuple[int, int, float]] = []
     for x in range(len(keyed)):
         for y in range(x + 1, len(keyed)):
             (vx, fam_x), rx, fx = keyed[x]
@@ -531,7 +531,16 @@ def compare_figures(members: list[Analysed], same_thing: float = SAME_THING
                 continue  # an article that gives both numbers is not contradicting itself
             best = max(float(a.figure_vectors[i] @ b.figure_vectors[j]) for a, i in fx for b, j in fy)
             if best >= same_thing:
-                disagreements.append(Disagreement(fam_x, rx, ry, best))
+                candidates.append((x, y, best))
+    # A figure disputes the one it matches best, and only if that one matches it best too: a
+    # figure alike several others ("10 points" vs "one", "three points", "twelve") is one
+    # figure the other sources word differently, not several disputes.
+    best_of: dict[int, float] = {}
+    for x, y, similarity in candidates:
+        best_of[x] = max(best_of.get(x, similarity), similarity)
+        best_of[y] = max(best_of.get(y, similarity), similarity)
+    disagreements = [Disagreement(keyed[x][0][1], keyed[x][1], keyed[y][1], similarity)
+                     for x, y, similarity in candidates if similarity == best_of[x] == best_of[y]]
     return reports, disagreements
 
 

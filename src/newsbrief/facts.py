@@ -18,7 +18,9 @@ from typing import Any
 from .metrics import khmer_syllables
 
 _KHMER_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
-NUMBER_RE = re.compile(r"(?:(?<![\w.,])|(?<=RM)|(?<=\$))(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w]|[.,]\d)|[០-៩]+(?:[.,][០-៩]+)*")
+# Latin letters around digits make a code ("COVID19"); Khmer letters may touch them ("ឆ្នាំ1953")
+NUMBER_RE = re.compile(r"(?:(?<![A-Za-z0-9_.,])|(?<=RM)|(?<=\$))(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+                       r"(?![A-Za-z0-9_]|[.,]\d)|[០-៩]+(?:[.,][០-៩]+)*")
 _YEAR_RE = re.compile(r"^(1[89]\d\d|20\d\d|25\d\d)$")  # 25xx: Buddhist Era years in Khmer text
 # Khmer words before a number that make it a label or a date, not a count: day, month, year,
 # number ("ថ្ងៃទី១៣", "ខែ", "ឆ្នាំ", "លេខ១"); and a month name after it ("១៣ ខែតុលា") makes it a date.
@@ -96,8 +98,10 @@ _KM_DIGITS = r"[០-៩]+(?:[.,][០-៩]+)*"
 _CURRENCY_BEFORE = r"(?:RM|US\$|S\$|A\$|HK\$|\$|USD|€|£|¥|៛|Rp)"
 _NUMBER_TOKEN = re.compile(
     rf"(?P<cur>{_CURRENCY_BEFORE}\s?)?"
-    rf"(?:(?P<num>(?:(?<=RM)|(?<=\$)|(?<=€)|(?<=£)|(?<![\w.,])){_DIGITS}(?:(?![\w]|[.,]\d)|(?=(?:{_SCALE_WORD})\b)))"
-    rf"(?:[\s-]?(?P<scale>{_SCALE_WORD})\b)?"
+    # ASCII digits may touch Khmer letters ("ឆ្នាំ1953", "2.4លាន"): Khmer has no spaces between words
+    rf"(?:(?P<num>(?:(?<=RM)|(?<=\$)|(?<=€)|(?<=£)|(?<![A-Za-z0-9_.,])){_DIGITS}"
+    rf"(?:(?![A-Za-z0-9_]|[.,]\d)|(?=(?:{_SCALE_WORD})\b)))"
+    rf"(?:[\s-]?(?P<scale>{_SCALE_WORD}\b|{_KM_SCALE}))?"
     rf"|(?P<kmnum>{_KM_DIGITS})(?:\s?(?P<kmscale>{_KM_SCALE}))?"
     rf"|(?P<word>\b(?:{_EN_WORD})(?:[\s-](?:{_EN_WORD}))?(?:\s(?:hundred|thousand|million|billion))?\b"
     rf"|\b(?:{_MS_WORD})(?:\s(?:puluh|ratus|ribu|juta|bilion))?(?:\s(?:{_MS_WORD}))?\b)"
