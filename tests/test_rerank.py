@@ -139,3 +139,21 @@ def test_a_candidate_that_loses_a_placeholder_or_a_number_is_not_considered():
     # the candidate without XQ2X would read back as well as any: it must not be chosen
     backend.candidates = lambda texts, src, tgt, **kw: [[("Polis menahan XQ1X orang.", 5)] for _ in texts]
     assert reranker(backend=backend).translate_sentences([masked], "en", "ms") == [greedy]
+
+
+def test_into_malay_a_malaysian_candidate_ranks_before_an_indonesian_one_that_reads_back_better():
+    from newsbrief.lid import identify
+
+    source = "Officials said the money was not paid because the office was closed."
+    indonesian = "Pejabat mengatakan uang itu tidak dibayarkan karena kantornya sudah tutup."
+    malaysian = "Pegawai berkata wang itu tidak dibayar kerana pejabat itu telah ditutup."
+    assert identify(indonesian)[0] == "id" and identify(malaysian)[0] == "ms"
+    back = {indonesian: source, malaysian: "Officers said the money was not paid as the office was shut."}
+    backend = Scripted()
+    backend.respond = lambda text, src, tgt, beam: back.get(text, text) if tgt == "en" else indonesian
+    backend.candidates = lambda texts, src, tgt, **kw: [[(malaysian, 8)] for _ in texts]
+    scores: list = []
+    assert reranker(backend=backend).translate_sentences([source], "en", "ms", None, scores) == [malaysian]
+    assert scores[0] < round_trip_chrf(source, source)  # chosen although it reads back worse
+    # into another language the variety is not asked: the better read-back wins
+    assert reranker(backend=backend).translate_sentences([source], "en", "km") == [indonesian]

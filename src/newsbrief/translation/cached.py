@@ -132,8 +132,13 @@ class CachedTranslator:
 def _decoding(config: TranslateConfig) -> dict:
     """The decoding configuration in the key, with candidates=1 (the greedy translation, what every
     key meant before the option existed) left out. It keeps no old entry valid on its own:
-    protect_names joined the key in the same change, so every translation key changed once."""
+    protect_names joined the key in the same change, so every translation key changed once. With
+    candidates, the rerank rule (rerank.RULE) is in the key too."""
     decoding = asdict(config)
     if decoding["candidates"] == 1:
         del decoding["candidates"]
+    else:
+        from .rerank import RULE
+
+        decoding["rerank"] = RULE
     return decoding

@@ -4,7 +4,8 @@ For each sentence it takes the greedy translation (with every guard and retry) a
 n best (those the guards pass that keep every placeholder and number of the source), translates each candidate back into the source language, and
 keeps the one whose back-translation is closest to the source by chrF (sacrebleu). A small
 model's free paraphrase and its invented names both read back badly, so the round trip is a
-check that needs no reference. Ties keep the greedy translation. The winner's round-trip chrF
+check that needs no reference. Into Malay, a candidate read as Indonesian ranks below every
+Malaysian one. Ties keep the greedy translation. The winner's round-trip chrF
 (0-100) is the sentence's score: a brief marks the sentences it is least sure of by it.
 """
 
@@ -15,6 +16,11 @@ from typing import Sequence
 
 from .base import SentenceTranslator, Translator
 from .protect import NUMBER_RE, PLACEHOLDER_RE
+
+
+# How candidates are chosen: part of the cache key of every translation with candidates > 1, so a
+# change of rule is a cache miss, not an old choice served again
+RULE = "round-trip chrF; into Malay, Malaysian first"
 
 
 @cache
@@ -31,6 +37,16 @@ def round_trip_chrf(back: str, source: str) -> float:
 def _slots(text: str) -> list[str]:
     """The protected placeholders (names, numbers, URLs) and the numbers a text holds."""
     return sorted([m.group(1) for m in PLACEHOLDER_RE.finditer(text)] + NUMBER_RE.findall(text))
+
+
+def _indonesian(text: str, tgt: str) -> bool:
+    """A Malay candidate the Malay/Indonesian discriminator reads as Indonesian: the reader asked
+    for Malaysian Malay, and a small model drifts into the variety its pretraining saw most."""
+    if tgt != "ms":
+        return False
+    from ..lid import identify  # the light discriminator, no model
+
+    return identify(text)[0] == "id"
 
 
 def _unique(texts: Sequence[str]) -> list[str]:
@@ -68,7 +84,9 @@ class RoundTripReranker:
         for i, (sentence, pool) in enumerate(zip(sentences, pools)):
             marks = [round_trip_chrf(back[at + k], sentence) for k in range(len(pool))]
             at += len(pool)
-            best = max(range(len(pool)), key=lambda k: (marks[k], -k))
+            # a Malaysian candidate before any Indonesian one, then the best read-back
+            malaysian = [not _indonesian(c, tgt) for c in pool]
+            best = max(range(len(pool)), key=lambda k: (malaysian[k], marks[k], -k))
             if best and notes is not None:
                 notes.append(f"sentence {i + 1}: candidate {best + 1} of {len(pool)} reads back best "
                              f"(round-trip chrF {marks[best]:.1f} vs greedy {marks[0]:.1f})")
