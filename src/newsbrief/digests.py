@@ -533,8 +533,8 @@ def compare_figures(members: list[Analysed], same_thing: float = SAME_THING
             if best >= same_thing:
                 candidates.append((x, y, best))
     # A figure disputes the one it matches best, and only if that one matches it best too: a
-    # figure alike several others ("10 points" vs "one", "three points", "twelve") is one
-    # figure the other sources word differently, not several disputes.
+    # figure alike several others ("10 points" vs "one", "three points", "twelve") disputes at
+    # most one of them, not each.
     best_of: dict[int, float] = {}
     for x, y, similarity in candidates:
         best_of[x] = max(best_of.get(x, similarity), similarity)
