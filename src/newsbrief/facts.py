@@ -19,8 +19,10 @@ from .metrics import khmer_syllables
 
 _KHMER_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
 # Latin letters around digits make a code ("COVID19"); Khmer letters may touch them ("ឆ្នាំ1953")
-NUMBER_RE = re.compile(r"(?:(?<![A-Za-z0-9_.,])|(?<=RM)|(?<=\$))(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-                       r"(?![A-Za-z0-9_]|[.,]\d)|[០-៩]+(?:[.,][០-៩]+)*")
+_NOT_AFTER_CODE = r"(?<![A-Za-z0-9_.,])"
+_NOT_BEFORE_CODE = r"(?![A-Za-z0-9_]|[.,]\d)"
+NUMBER_RE = re.compile(rf"(?:{_NOT_AFTER_CODE}|(?<=RM)|(?<=\$))(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?"
+                       rf"{_NOT_BEFORE_CODE}|[០-៩]+(?:[.,][០-៩]+)*")
 _YEAR_RE = re.compile(r"^(1[89]\d\d|20\d\d|25\d\d)$")  # 25xx: Buddhist Era years in Khmer text
 # Khmer words before a number that make it a label or a date, not a count: day, month, year,
 # number ("ថ្ងៃទី១៣", "ខែ", "ឆ្នាំ", "លេខ១"); and a month name after it ("១៣ ខែតុលា") makes it a date.
@@ -99,8 +101,8 @@ _CURRENCY_BEFORE = r"(?:RM|US\$|S\$|A\$|HK\$|\$|USD|€|£|¥|៛|Rp)"
 _NUMBER_TOKEN = re.compile(
     rf"(?P<cur>{_CURRENCY_BEFORE}\s?)?"
     # ASCII digits may touch Khmer letters ("ឆ្នាំ1953", "2.4លាន"): Khmer has no spaces between words
-    rf"(?:(?P<num>(?:(?<=RM)|(?<=\$)|(?<=€)|(?<=£)|(?<![A-Za-z0-9_.,])){_DIGITS}"
-    rf"(?:(?![A-Za-z0-9_]|[.,]\d)|(?=(?:{_SCALE_WORD})\b)))"
+    rf"(?:(?P<num>(?:(?<=RM)|(?<=\$)|(?<=€)|(?<=£)|{_NOT_AFTER_CODE}){_DIGITS}"
+    rf"(?:{_NOT_BEFORE_CODE}|(?=(?:{_SCALE_WORD})\b)))"
     rf"(?:[\s-]?(?P<scale>{_SCALE_WORD}\b|{_KM_SCALE}))?"
     rf"|(?P<kmnum>{_KM_DIGITS})(?:\s?(?P<kmscale>{_KM_SCALE}))?"
     rf"|(?P<word>\b(?:{_EN_WORD})(?:[\s-](?:{_EN_WORD}))?(?:\s(?:hundred|thousand|million|billion))?\b"
