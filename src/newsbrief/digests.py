@@ -385,8 +385,19 @@ def _latin_names(sentences: list[str]) -> list[str]:
 
 # --- grouping ---------------------------------------------------------------------------
 
-def _jaccard(a: set, b: set) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
+def _jaccard_matrix(sets: list[set]) -> np.ndarray:
+    """Pairwise Jaccard of the sets (0 where either is empty), from one incidence-matrix product."""
+    import numpy as np
+
+    vocabulary = {item: k for k, item in enumerate(set().union(*sets))}
+    incidence = np.zeros((len(sets), len(vocabulary)), np.float32)
+    for row, items in enumerate(sets):
+        incidence[row, [vocabulary[item] for item in items]] = 1.0
+    shared = incidence @ incidence.T
+    sizes = incidence.sum(axis=1)
+    union = sizes[:, None] + sizes[None, :] - shared
+    both = (sizes[:, None] > 0) & (sizes[None, :] > 0)
+    return np.where(both, shared / np.maximum(union, 1.0), 0.0).astype(np.float32)
 
 
 def similarity_matrix(analysed: list[Analysed], number_weight: float = NUMBER_WEIGHT,
@@ -395,15 +406,11 @@ def similarity_matrix(analysed: list[Analysed], number_weight: float = NUMBER_WE
     import numpy as np
 
     leads = np.stack([a.lead for a in analysed]) if analysed else np.zeros((0, 384), np.float32)
-    sim = leads @ leads.T
     values = [{v for v in a.values if v >= 10 or not float(v).is_integer()} for a in analysed]  # not "2", "3"
     lowered = [{n.lower() for n in a.names} for a in analysed]
-    for i in range(len(analysed)):
-        for j in range(i + 1, len(analysed)):
-            bonus = number_weight * _jaccard(values[i], values[j]) + name_weight * _jaccard(lowered[i], lowered[j])
-            sim[i, j] += bonus
-            sim[j, i] += bonus
-    return sim
+    bonus = number_weight * _jaccard_matrix(values) + name_weight * _jaccard_matrix(lowered)
+    np.fill_diagonal(bonus, 0.0)  # an article's similarity to itself stays its lead cosine
+    return leads @ leads.T + bonus
 
 
 def cluster(sim: np.ndarray, threshold: float = DEFAULT_THRESHOLD) -> list[int]:
