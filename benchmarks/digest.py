@@ -145,8 +145,7 @@ def grouping(docs, cache, threshold: float, harder: bool, sweep: Sequence[float]
     for i, label in enumerate(labels):
         members.setdefault(label, []).append(i)
     whole = sum(all(v == 3 for v in Counter(gold[i] for i in m).values()) for m in members.values())
-    merged = [[docs[g][1]["en"][0][:70] for g in dict.fromkeys(gold[i] for i in m)]
-              for m in sorted(members.values(), key=len, reverse=True) if len({gold[i] for i in m}) > 1]
+    merged = _merged_titles(docs, items, gold, members)
     # how the scores move with the threshold (on NTREX: for the reader choosing --threshold, never to choose
     # the default; models/recipes/digest_threshold/tune.py sweeps its development sets with it)
     scores = [{"threshold": t, **pairwise_scores(gold, swept), **bcubed_scores(gold, swept),
@@ -157,6 +156,20 @@ def grouping(docs, cache, threshold: float, harder: bool, sweep: Sequence[float]
             "documents_whose_three_versions_share_a_story": _together(gold, labels),
             "clusters_that_are_unions_of_whole_triples": whole, "merged_documents": merged[:12],
             "threshold_sweep": scores}
+
+
+def _merged_titles(docs, items, gold, members: dict[int, list[int]]) -> list[list[str]]:
+    """English titles of each cluster that joins several documents, largest first. A document only partly in
+    the cluster names the versions it has there: its others sit in another cluster, which lists it too."""
+    out = []
+    for m in sorted(members.values(), key=len, reverse=True):
+        present: dict[int, list[str]] = {}
+        for i in m:
+            present.setdefault(gold[i], []).append(items[i]["lang"])
+        if len(present) > 1:
+            out.append([docs[g][1]["en"][0][:70] + ("" if len(langs) == len(FILES) else f" [{', '.join(langs)}]")
+                        for g, langs in present.items()])
+    return out
 
 
 def _together(gold: Sequence, labels: Sequence) -> int:
@@ -304,7 +317,8 @@ def markdown(report: dict) -> str:
                              [[x["threshold"], x["precision"], x["recall"], x["f1"], x["ari"], x["bcubed_f1"],
                                x["clusters"], x["together"]]
                               for x in r["threshold_sweep"]]))
-        parts.append("Largest merges of several documents (whole documents; English titles):\n\n" + "\n".join(
+        parts.append("Largest merges of several documents (whole documents; English titles, with [languages] "
+                     "where only those versions of a document are in the cluster):\n\n" + "\n".join(
             f"- {' / '.join(titles[:6])}" for titles in g[0]["merged_documents"][:8]))
     if report.get("figures"):
         f = report["figures"]
