@@ -386,18 +386,29 @@ def _latin_names(sentences: list[str]) -> list[str]:
 # --- grouping ---------------------------------------------------------------------------
 
 def _jaccard_matrix(sets: list[set]) -> np.ndarray:
-    """Pairwise Jaccard of the sets (0 where either is empty), from one incidence-matrix product."""
+    """Pairwise Jaccard of the sets (0 where either is empty), from one sparse incidence product."""
     import numpy as np
 
+    try:
+        from scipy import sparse  # scikit-learn's own dependency
+    except ImportError:
+        raise _needs_digest_extra("comparing articles") from None
     vocabulary = {item: k for k, item in enumerate(set().union(*sets))}
-    incidence = np.zeros((len(sets), len(vocabulary)), np.float32)
-    for row, items in enumerate(sets):
-        incidence[row, [vocabulary[item] for item in items]] = 1.0
-    shared = incidence @ incidence.T
-    sizes = incidence.sum(axis=1)
+    rows = [row for row, items in enumerate(sets) for _ in items]
+    columns = [vocabulary[item] for items in sets for item in items]
+    incidence = sparse.csr_matrix((np.ones(len(columns), np.float32), (rows, columns)),
+                                  shape=(len(sets), len(vocabulary)))
+    shared = (incidence @ incidence.T).toarray()
+    sizes = np.array([len(items) for items in sets], np.float32)
     union = sizes[:, None] + sizes[None, :] - shared
     both = (sizes[:, None] > 0) & (sizes[None, :] > 0)
     return np.where(both, shared / np.maximum(union, 1.0), 0.0).astype(np.float32)
+
+
+def _needs_digest_extra(what: str) -> Exception:
+    from .errors import MissingDependencyError
+
+    return MissingDependencyError(f"{what} needs scikit-learn: pip install 'newsbrief[digest]'")
 
 
 def similarity_matrix(analysed: list[Analysed], number_weight: float = NUMBER_WEIGHT,
@@ -423,10 +434,7 @@ def cluster(sim: np.ndarray, threshold: float = DEFAULT_THRESHOLD) -> list[int]:
     try:
         from sklearn.cluster import AgglomerativeClustering
     except ImportError:
-        from .errors import MissingDependencyError
-
-        raise MissingDependencyError("grouping articles into stories needs scikit-learn: "
-                                     "pip install 'newsbrief[digest]'") from None
+        raise _needs_digest_extra("grouping articles into stories") from None
 
     distance = np.clip(1.0 - sim, 0.0, None)
     np.fill_diagonal(distance, 0.0)
