@@ -191,4 +191,7 @@ def test_placeholders_the_model_garbles_still_put_the_name_back():
     # forms the embedded model wrote on NTREX-128: a P inserted, the last X lost or turned into Y
     assert protector.unmask("XQP1X bertemu XQ2Y di XQ3.", masked, notes) == \
         "Hun Manet bertemu Anwar Ibrahim di Kuala Lumpur." and notes == []
+    # and on dev news: a letter inserted after the first X
+    assert protector.unmask("XSQ1X bertemu XQ2X di XQ3X.", masked, notes) == \
+        "Hun Manet bertemu Anwar Ibrahim di Kuala Lumpur." and notes == []
     assert protector.unmask("AXQ1X bertemu XQ2X di XQ3X.", masked, notes).endswith("Hun Manet.")  # not a placeholder
