@@ -389,6 +389,8 @@ def _jaccard_matrix(sets: list[set]) -> np.ndarray:
     """Pairwise Jaccard of the sets (0 where either is empty), from one sparse incidence product."""
     import numpy as np
 
+    if len(sets) < 2:  # nothing to compare: one article digests without the digest extra, as before
+        return np.zeros((len(sets), len(sets)), np.float32)
     try:
         from scipy import sparse  # scikit-learn's own dependency
     except ImportError:
