@@ -53,8 +53,10 @@ def test_health_and_models(client):
     assert health["status"] == "ok" and health["auth"] is False and set(health["languages"]) == {"en", "km", "ms"}
     models = client.get("/api/v1/models").json()
     assert any(m["name"] == "newsbrief-gemma-mt" for m in models["models"])
-    # the directions with a default (the registry's) and en->km without one
-    assert models["defaults"]["en-ms"] and models["defaults"]["en-km"] is None
+    # the directions with a default: the registry's
+    from newsbrief.models import registry_default
+    for direction in ("en-km", "km-en", "en-ms", "ms-en"):
+        assert models["defaults"][direction] == registry_default(*direction.split("-")), direction
 
 
 def test_detect_document_and_paragraphs(client):
@@ -100,7 +102,10 @@ def test_brief_of_files_txt_and_html(client):
     assert data["id"] == "page.html" and data["sentences"] and "Home | World" not in data["summary"]
 
 
-def test_brief_into_khmer_from_english_names_the_missing_default(client):
+def test_brief_into_a_direction_without_a_default_names_the_model_to_choose(client, monkeypatch):
+    import newsbrief.models.resolution as resolution
+
+    monkeypatch.setattr(resolution, "registry_default", lambda src=None, tgt=None: "")  # a registry without one
     body = assert_error(client.post("/api/v1/brief", json={"text": EXAMPLE, "to": "km"}), 422, "no_model",
                         "en->km", "newsbrief-gemma-mt", "translation_model")
     assert "/api/v1/models" in body["error"]

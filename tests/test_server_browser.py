@@ -118,17 +118,19 @@ def test_an_article_briefed_in_malay_then_khmer(page, shots):
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.startswith("## Pasted article (en -> ms)") and data["sentences"][0]["text"] in copied
 
-    # into Khmer: no default from English; the page says so, and the embedded model can be chosen
+    # into Khmer: the embedded model is the default from English too, so the page asks for no model choice
     page.select_option("#model", "")
     page.select_option("#to", "km")
-    assert "en→km" in page.locator("#hint").inner_text()
-    brief(page, article, "km", model="newsbrief-gemma-mt")
+    assert page.locator("#hint").inner_text() == ""
+    brief(page, article, "km")
     card = page.locator("article.brief")
     assert card.count() == 1, page.locator("#results").inner_text()
     check_card(card, "km")
     summary = card.locator(".summary").inner_text()
     assert sum("\u1780" <= ch <= "\u17ff" for ch in summary) > len(summary) / 3  # Khmer script
-    assert "en->km" in card.locator(".warnings").inner_text()  # the model's measured quality
+    assert "newsbrief-gemma-mt" in card.locator(".models").inner_text()
+    warnings = card.locator(".warnings li").all_inner_texts()
+    assert not any("en->km" in w for w in warnings), warnings  # no quality warning on a default direction
     font = page.evaluate("getComputedStyle(document.querySelector('article.brief .summary')).fontFamily")
     assert "Khmer OS" in font
     shots(page, "khmer")

@@ -90,7 +90,7 @@ function renderFiles() {
     el("button", { onclick: () => { files.splice(i, 1); renderFiles(); }, "aria-label": `remove ${f.name}` }, "×"))));
 }
 
-// Into Khmer from English there is no default translator: say so before the user waits.
+// A direction into the reader's language with no default translator: say so before the user waits.
 function updateHint() {
   const to = $("to").value;
   const hint = $("hint");
