@@ -99,14 +99,15 @@ def invented_names(sources: list[str], hypotheses: list[str], src: str, tgt: str
 
 
 def translate_lines(lines: list[str], src: str, tgt: str, model: str | None,
-                    beam_size: int = 1, candidates: int = 1, protect_names: bool = True
-                    ) -> tuple[list[str], str, dict[str, int]]:
+                    beam_size: int = 1, candidates: int = 1, protect_names: bool = True,
+                    malaysian_words: bool = True) -> tuple[list[str], str, dict[str, int]]:
     """The model's translations, the model that ran (model=None: the configured default), and
     how often each guard stepped in (numbers repaired, segments retried, sentences split, ...)."""
     import newsbrief as nb
 
     result = nb.translate(nb.Article.from_sentences(lines), to=tgt, src=src, model=model, cache=None,
-                          beam_size=beam_size, candidates=candidates, protect_names=protect_names)
+                          beam_size=beam_size, candidates=candidates, protect_names=protect_names,
+                          malaysian_words=malaysian_words)
     return [pair.target for pair in result.sentences], str(result.model), guard_counts(result.notes)
 
 
@@ -149,7 +150,7 @@ def run_system(system: str, sources: list[str], references: list[str], src: str,
             name, _, candidates = system.removeprefix("model:").partition(ROUND_TRIP)
             hypotheses, row["model"], row["guards"] = translate_lines(
                 sources, src, tgt, None if name == "default" else name, args.beam_size, int(candidates or 1),
-                not args.no_protect_names)
+                not args.no_protect_names, not args.no_malaysian_words)
     except NewsbriefError as exc:  # no model configured, a missing package: recorded, not faked
         return {**row, "error": f"{type(exc).__name__}: {exc}"}
     seconds = time.perf_counter() - start
@@ -252,6 +253,9 @@ def main(argv: list[str] | None = None) -> int:
                              "(TranslateConfig.candidates; repeatable; side by side with greedy)")
     parser.add_argument("--no-protect-names", action="store_true", help="let the model translate names (default: "
                         "each name protected and rendered one way, newsbrief.translation.names)")
+    parser.add_argument("--no-malaysian-words", action="store_true",
+                        help="keep the Indonesian words a model writes into Malay (default: their Malaysian "
+                             "form, TranslateConfig.malaysian_words)")
     parser.add_argument("--data", type=Path, default=DATA, help="the shared data folder (NTREX-128, parallel/)")
     parser.add_argument("--parallel", type=Path, default=None,
                         help="folder with en-km.tsv and en-ms.tsv for the dictionary (default: DATA/parallel)")
@@ -295,7 +299,8 @@ def main(argv: list[str] | None = None) -> int:
     report = {"benchmark": "translation quality", "command": cmd,
               "signature": signature(("newsbrief", "sacrebleu"), set="NTREX-128" if ntrex else str(args.src),
                                      limit=args.limit, beam_size=args.beam_size,
-                                     protect_names=not args.no_protect_names),
+                                     protect_names=not args.no_protect_names,
+                                     malaysian_words=not args.no_malaysian_words),
               "results": results, "reference_malay_variety": reference_variety,
               "reference_invented_names": reference_names}
     page = rpt.page(title, report["signature"], cmd, markdown(results, systems, reference_variety, reference_names))

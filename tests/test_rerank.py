@@ -96,13 +96,16 @@ def test_candidates_are_part_of_the_cache_key_but_greedy_keys_are_unchanged(tmp_
     greedy = CachedTranslator(SentenceTranslator(Scripted()), store)
     assert greedy.translate_sentences([SOURCE], "en", "ms") == [GREEDY]
     assert CachedTranslator(reranker(), store).translate_sentences([SOURCE], "en", "ms") == [GOOD]
-    # the greedy key has no 'candidates' field in its decoding
+    # the greedy key has no 'candidates' field in its decoding (into Malay, it names the Malaysian
+    # words' table instead of the malaysian_words option: tests/test_malaysian_words.py)
     from dataclasses import asdict
 
     from newsbrief.cache import fingerprint
     from newsbrief.translation.cached import STEP
+    from newsbrief.translation.variety import rule
     config = {"src": "en", "tgt": "ms", "decoding": asdict(TranslateConfig()), "value": "target+notes"}
     del config["decoding"]["candidates"]
+    config["decoding"]["malaysian_words"] = rule()
     key = fingerprint(STEP, config, "fake", None, SOURCE)
     assert store.get_many(STEP, [key])[key]["target"] == GREEDY
 

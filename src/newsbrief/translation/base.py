@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Mapping, Protocol, Sequence, runtime_checkable
 
 from ..errors import ConfigError
-from . import guards
+from . import guards, variety
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,8 @@ class TranslateConfig:
     # candidates > 1: the greedy translation and the beam's n best, checked by their round trip
     # (translation/rerank.py); each sentence then gets a score. 1: the greedy translation only
     candidates: int = 1
+    # into Malay: Indonesian words the model wrote given in their Malaysian form (variety.py)
+    malaysian_words: bool = True
 
     def __post_init__(self) -> None:
         for name in ("batch_size", "beam_size", "retry_beam_size", "candidates"):
@@ -263,8 +265,11 @@ class SentenceTranslator:
         return out
 
     def _judge(self, source: str, text: str, cut: bool, src: str, tgt: str) -> tuple[str, str | None]:
-        """A model output with its loops collapsed, and why it is suspicious (None: it looks fine)."""
+        """A model output with its loops collapsed and, into Malay, its Indonesian words made
+        Malaysian; and why it is suspicious (None: it looks fine)."""
         text, looped = guards.collapse_repetitions(text)
+        if tgt == "ms" and self.config.malaysian_words:
+            text = variety.malaysian_words(text)[0]
         cfg = self.config
         return text, guards.suspicious(source, text, cut=cut, looped=looped, min_ratio=cfg.min_length_ratio,
                                        max_ratio=cfg.max_length_ratio, tgt=tgt, src=src)

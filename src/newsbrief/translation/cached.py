@@ -99,7 +99,7 @@ class CachedTranslator:
         """Translations from the cache where there are some; the rest from the model (loaded
         only then). Each sentence's notes (splits, retries) and score are cached with it and
         replayed, so a warm run reports what the cold one did."""
-        config = {"src": src, "tgt": tgt, "decoding": _decoding(self.config), "value": "target+notes"}
+        config = {"src": src, "tgt": tgt, "decoding": _decoding(self.config, tgt), "value": "target+notes"}
         key_of = {s: fingerprint(STEP, config, self.model, self.model_hash, s) for s in sentences}
         keys = [key_of[s] for s in sentences]
         found = self.store.get_many(STEP, list(key_of.values()))
@@ -129,12 +129,18 @@ class CachedTranslator:
         return [found[k]["target"] for k in keys]
 
 
-def _decoding(config: TranslateConfig) -> dict:
+def _decoding(config: TranslateConfig, tgt: str) -> dict:
     """The decoding configuration in the key, with candidates=1 (the greedy translation, what every
     key meant before the option existed) left out. It keeps no old entry valid on its own:
     protect_names joined the key in the same change, so every translation key changed once. With
-    candidates, the rerank rule (rerank.RULE) is in the key too."""
+    candidates, the rerank rule (rerank.RULE) is in the key too. malaysian_words counts only into
+    Malay, where it is replaced by the table's rule (variety.rule()): other directions keep their keys."""
     decoding = asdict(config)
+    words = decoding.pop("malaysian_words")
+    if tgt == "ms" and words:
+        from .variety import rule
+
+        decoding["malaysian_words"] = rule()
     if decoding["candidates"] == 1:
         del decoding["candidates"]
     else:
