@@ -194,4 +194,9 @@ def test_placeholders_the_model_garbles_still_put_the_name_back():
     # and on dev news: a letter inserted after the first X
     assert protector.unmask("XSQ1X bertemu XQ2X di XQ3X.", masked, notes) == \
         "Hun Manet bertemu Anwar Ibrahim di Kuala Lumpur." and notes == []
+    # and in the seed article's Malay brief: another letter for the Q (then only with the closing X)
+    assert protector.unmask("XQ1X bertemu XJ2X di XJ3X.", masked, notes) == \
+        "Hun Manet bertemu Anwar Ibrahim di Kuala Lumpur." and notes == []
+    assert protector.unmask("XQ1X bertemu XQ2X di XQ3X dengan Xbox2X dan X5.", masked, notes) == \
+        "Hun Manet bertemu Anwar Ibrahim di Kuala Lumpur dengan Xbox2X dan X5."
     assert protector.unmask("AXQ1X bertemu XQ2X di XQ3X.", masked, notes).endswith("Hun Manet.")  # not a placeholder

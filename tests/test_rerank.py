@@ -74,6 +74,21 @@ def test_suspicious_candidates_are_not_considered():
     assert reranker(backend=backend).translate_sentences([SOURCE], "en", "ms") == [GREEDY]
 
 
+def test_a_candidate_must_keep_the_placeholders_themselves_not_digits_that_look_like_them():
+    """The seed article's Malay brief once kept a candidate whose names were garbled into digits:
+    sorted with the numbers, its "2" and "3" stood in for the placeholders XQ2X and XQ3X."""
+    source = "XQ1X said XQ2X will help XQ3X."
+    lost = "XQ1X berkata bahawa 2 akan membantu 3."
+    kept = "XQ1X berkata bahawa XQ2X akan membantu XQ3X."
+    backend = Scripted()
+    backend.respond = lambda text, src, tgt, beam: "XQ1X said nothing." if tgt == "ms" else (
+        source if text in (lost, kept) else text)
+    backend.candidates = lambda texts, src, tgt, **kw: [[(lost, 9), (kept, 9)] for _ in texts]
+    assert reranker(backend=backend).translate_sentences([source], "en", "ms") == [kept]
+    backend.candidates = lambda texts, src, tgt, **kw: [[(lost, 9)] for _ in texts]
+    assert reranker(backend=backend).translate_sentences([source], "en", "ms") == ["XQ1X said nothing."]
+
+
 def test_translate_gives_each_sentence_its_score_and_the_cache_replays_it(tmp_path):
     backend = Scripted()
     translator = CachedTranslator(reranker(backend=backend), Cache(tmp_path / "c"))

@@ -19,8 +19,10 @@ from typing import Sequence
 URL_RE = r"(?:(?:https?|ftp)://|www\.)[^\s<>\"'{}\[\]]*[^\s<>\"'{}\[\].,;:!?)]"
 EMAIL_RE = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}"
 NUMBER_RE = re.compile(r"(?<!XQ)(?<![\d.,])\d+(?:[.,:/]\d+)*%?")
-# as written, or as the embedded model garbles it ("XQP5X", "XSQ1X", "XQ2Y", "XQ3"): still the placeholder
-PLACEHOLDER_RE = re.compile(r"(?<![^\W\d_])X\s*(?:[A-Z]\s*)?Q\s*P?\s*(\d+)(?:\s*X|Y(?![^\W\d_]))?", re.IGNORECASE)
+# as written, or as the embedded model garbles it ("XQP5X", "XSQ1X", "XQ2Y", "XQ3", and "XJ2X": another
+# letter for the Q, then only with its closing X): still the placeholder
+PLACEHOLDER_RE = re.compile(r"(?<![^\W\d_])X\s*(?:(?:[A-Z]\s*)?Q\s*P?\s*|[A-Z]\s*(?=\d+\s*X(?![^\W\d_])))"
+                            r"(\d+)(?:\s*X|Y(?![^\W\d_]))?", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
