@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import argparse
 import collections
-import re
 import sys
 from pathlib import Path
 
+from newsbrief.lid._msid import words as lowercased_words  # the discriminator's own words
+
 TABLE = Path(__file__).resolve().parents[3] / "src/newsbrief/translation/data/malaysian_words.tsv"
-WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
 def counts(path: Path) -> collections.Counter:
@@ -26,7 +26,7 @@ def counts(path: Path) -> collections.Counter:
     out: collections.Counter = collections.Counter()
     with path.open(encoding="utf-8") as lines:
         for line in lines:
-            words = WORD.findall(line.lower())
+            words = lowercased_words(line)
             out.update(words)
             out.update(f"{a} {b}" for a, b in zip(words, words[1:]))
     return out

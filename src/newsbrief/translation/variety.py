@@ -19,6 +19,7 @@ from importlib import resources
 _SENTENCE_OPENERS = set(".!?:;\"'“”‘’«»([")
 
 
+@cache
 def _table_text() -> str:
     return (resources.files(__package__) / "data" / "malaysian_words.tsv").read_text("utf-8")
 
