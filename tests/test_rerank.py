@@ -89,6 +89,21 @@ def test_a_candidate_must_keep_the_placeholders_themselves_not_digits_that_look_
     assert reranker(backend=backend).translate_sentences([source], "en", "ms") == ["XQ1X said nothing."]
 
 
+def test_a_candidate_with_a_garbled_placeholder_that_unmask_restores_is_still_a_candidate():
+    """"XJ2X" is the placeholder XQ2X garbled (unmask puts the name back); its digit is no number."""
+    source = "XQ1X said XQ2X will help 185 people."
+    garbled = "XQ1X berkata XJ2X akan membantu 185 orang."
+    backend = Scripted()
+    backend.respond = lambda text, src, tgt, beam: "XQ1X said nothing." if tgt == "ms" else (
+        source if text == garbled else text)
+    backend.candidates = lambda texts, src, tgt, **kw: [[(garbled, 9)] for _ in texts]
+    assert reranker(backend=backend).translate_sentences([source], "en", "ms") == [garbled]
+    # a garbled placeholder still does not replace a number the source has
+    backend.candidates = lambda texts, src, tgt, **kw: [[("XQ1X berkata XJ2X akan membantu orang.", 9)]
+                                                        for _ in texts]
+    assert reranker(backend=backend).translate_sentences([source], "en", "ms") == ["XQ1X said nothing."]
+
+
 def test_translate_gives_each_sentence_its_score_and_the_cache_replays_it(tmp_path):
     backend = Scripted()
     translator = CachedTranslator(reranker(backend=backend), Cache(tmp_path / "c"))
