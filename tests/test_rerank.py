@@ -90,7 +90,7 @@ def test_a_candidate_must_keep_the_placeholders_themselves_not_digits_that_look_
 
 
 def test_a_candidate_with_a_garbled_placeholder_that_unmask_restores_is_still_a_candidate():
-    """"XJ2X" is the placeholder XQ2X garbled (unmask puts the name back); its digit is no number."""
+    """The placeholder XQ2X garbled as "XJ2X" (unmask puts the name back): its digit is no number."""
     source = "XQ1X said XQ2X will help 185 people."
     garbled = "XQ1X berkata XJ2X akan membantu 185 orang."
     backend = Scripted()
