@@ -22,9 +22,10 @@ from .summarization import Summary, summarize
 CHECKED_FIGURES = ("count", "money", "percent")
 
 # Round-trip-checked candidates (TranslateConfig.candidates) by the reader's language, where they
-# pay: on 80 held-out en->ms dev sentences, greedy 43.48 -> 45.17 chrF++ and 70% -> 85% read as
-# Malaysian, at 5.3x the CPU (benchmarks/results/translation_candidates_en-ms_dev.md): a brief is a
-# handful of sentences.
+# pay: on all of NTREX-128 en->ms with the shipped model, greedy 42.73 -> 43.62 chrF++ and 84.8% ->
+# 91.1% read as Malaysian, at 5.0x the CPU (first chosen on dev data; benchmarks/results/
+# translation_quality_gemma_en-ms_full_candidates4.md, translation_candidates_en-ms_dev.md):
+# a brief is a handful of sentences.
 # Into Khmer the pilot measured +0.2 (16.1 -> 16.3) at about 3x: not worth it yet.
 BRIEF_CANDIDATES = {"ms": 4}
 
