@@ -174,9 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
                            help="translation model (default: the embedded one; see `newsbrief models list`)")
     summarize.add_argument("--candidates", type=int, default=None, metavar="N",
                            help="translation candidates checked by their round trip (default: 4 into Malay, "
-                                "where on news they gave +0.9 chrF++ and 91%% Malaysian Malay instead of 85%%; 1 elsewhere); "
-                                "each brief sentence's "
-                                "translation_score in JSON")
+                                "where on news they gave +0.9 chrF++ and 91%% Malaysian Malay instead of 85%%; "
+                                "1 elsewhere); each brief sentence's translation_score in JSON")
     summarize.add_argument("--format", choices=(*FORMATS, "markdown"), default="text",
                            help="text (default), json, jsonl (one brief a line) or markdown")
     add_cache_options(summarize)
