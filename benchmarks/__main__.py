@@ -36,6 +36,8 @@ BENCHMARKS = {
                        "the embedded translator on transformers fp32 vs CTranslate2 int8: tokens/s at batch 1 and 16"),
     "brief": ("benchmarks.brief", "brief",
               "brief() of the seed article to en, km, ms: time, memory, the summary (or the error)"),
+    "facts": ("benchmarks.facts", "facts",
+              "dates, weekdays, months, places, roles through translation (NTREX-128): accuracy, chrF++, the flag"),
     "serve-load": ("benchmarks.serve_load", "serve_load",
                    "newsbrief serve under 16 concurrent clients: requests/s, p50/p95 per endpoint, 5xx, memory, 429s"),
     "digest": ("benchmarks.digest", "digest",

@@ -131,7 +131,8 @@ def test_a_key_figure_that_changes_what_it_counts_falls_back_to_the_article(tmp_
     arrested, rescued = figures["185 people arrested"], figures["495 people rescued"]
     assert arrested["reader_text"] == "185 people arrested"  # as the article writes it
     assert arrested["reader_check"]["status"] == "fallback"
-    assert arrested["reader_check"]["round_trip"] == "185 prime ministers captured"
+    # "perdana menteri" is a role: put back as the glossary writes it, not as the fake would
+    assert arrested["reader_check"]["round_trip"] == "185 prime minister captured"
     assert "does not count 'people'" in arrested["reader_check"]["note"]
     assert any("185 people arrested" in note and "read back" in note for note in brief.notes)
     assert rescued["reader_text"] == "495 orang diselamatkan"  # kept in the reader's language
@@ -171,7 +172,7 @@ def test_faithfulness_across_languages_checks_names_not_titles():
 
     good = nb.brief(text, to="ms", src="en", method="extractive", sentences=1, cache=None,
                     translator=SentenceTranslator(FakeBackend(respond=titles)))
-    assert good.faithfulness["faithful"] and good.faithfulness["checked"] == "numbers and names"
+    assert good.faithfulness["faithful"] and "weekdays" in good.faithfulness["checked"], good.faithfulness
     assert "Malaysia Perdana Menteri Anwar Ibrahim" in good.summary  # "Malaysian" as CLDR's "Malaysia"
     bad = nb.brief(text, to="ms", src="en", method="extractive", sentences=1, cache=None,
                    translator=SentenceTranslator(FakeBackend(respond=inventive)))

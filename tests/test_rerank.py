@@ -108,7 +108,7 @@ def test_translate_gives_each_sentence_its_score_and_the_cache_replays_it(tmp_pa
     backend = Scripted()
     translator = CachedTranslator(reranker(backend=backend), Cache(tmp_path / "c"))
     # the scripted backend knows whole sentences, not the placeholders name protection puts in them
-    plain = dict(protect_names=False, cache=None)
+    plain = dict(protect_names=False, protect_facts=False, cache=None)
     first = nb.translate(SOURCE, to="ms", src="en", translator=translator, **plain)
     assert first.sentences[0].target == GOOD and first.sentences[0].score == 100.0
     assert first.to_dict()["sentences"][0]["score"] == 100.0
@@ -135,6 +135,7 @@ def test_candidates_are_part_of_the_cache_key_but_greedy_keys_are_unchanged(tmp_
     from newsbrief.translation.variety import rule
     config = {"src": "en", "tgt": "ms", "decoding": asdict(TranslateConfig()), "value": "target+notes"}
     del config["decoding"]["candidates"]
+    del config["decoding"]["protect_facts"]  # applied before the translator: not in the key
     config["decoding"]["malaysian_words"] = rule()
     key = fingerprint(STEP, config, "fake", None, SOURCE)
     assert store.get_many(STEP, [key])[key]["target"] == GREEDY
@@ -146,19 +147,21 @@ def test_candidates_must_be_a_positive_integer():
 
 
 def test_a_brief_gives_each_sentence_its_translation_score_and_the_desk_marks_a_low_one():
-    from newsbrief.server.service import LOW_ROUND_TRIP, _to_check
+    from newsbrief.judgement import LOW_ROUND_TRIP
+    from newsbrief.server.service import _to_check
 
-    options = dict(to="ms", src="en", method="extractive", sentences=1, protect_names=False, cache=None)
+    options = dict(to="ms", src="en", method="extractive", sentences=1, protect_names=False, protect_facts=False,
+                   cache=None)
     brief = nb.brief(SOURCE, translator=reranker(), **options)
     assert brief.sentences[0].text == GOOD and brief.sentences[0].translation_score == 100.0
     assert brief.to_dict()["sentences"][0]["translation_score"] == 100.0
-    assert not any("reads back" in r for c in _to_check(brief, brief.faithfulness) for r in c["reasons"])
+    assert not any("reads back" in r for c in _to_check(brief.faithfulness) for r in c["reasons"])
     # every candidate reads back as something else: a low score, marked for the reader
     backend = Scripted()
     backend.respond = lambda text, src, tgt, beam: "Nothing of the kind." if tgt == "en" else GREEDY
     low = nb.brief(SOURCE, translator=reranker(backend=backend), **options)
     assert low.sentences[0].translation_score < LOW_ROUND_TRIP
-    assert any("reads back poorly" in r for c in _to_check(low, low.faithfulness) for r in c["reasons"])
+    assert any("reads back poorly" in r for c in _to_check(low.faithfulness) for r in c["reasons"])
     # into the article's own language nothing is translated: no score
     assert nb.brief(SOURCE, to="en", method="extractive", cache=None).sentences[0].translation_score is None
 

@@ -367,23 +367,19 @@ def test_the_result_cache_is_the_one_the_cli_uses(run_cli, tmp_path, monkeypatch
     assert stats["steps"]["summarize"]["hits"] >= 1 and stats["steps"]["summarize"]["entries"] == 1
 
 
-def test_sentences_to_check_come_from_the_translator_guards_and_the_faithfulness_check():
-    from types import SimpleNamespace
-
+def test_sentences_to_check_are_the_judgements_flagged_sentences_with_their_source():
+    from newsbrief.judgement import Translated, judge
     from newsbrief.server.service import _to_check
 
-    sentence = SimpleNamespace(translation_score=None)
-    result = SimpleNamespace(sentences=[sentence] * 3, models={"translate": "m"}, notes=(
-        "auto: no abstractive model installed for this language",
-        "replaced a generated sentence stating 12, not in the source, by source sentence 2",  # the summarizer's
-        "segment of sentence 2: cut at the output length limit; retried",
-        "sentence 3 (140 tokens) split into 2 parts",
-        "segment of sentence 5: looping output; retried",  # a key figure (beyond the 3 brief sentences)
-        "numbers repaired: 214"))
-    faith = {"unsupported": [{"sentence": 0, "numbers": ["12"], "names": ["Singapura"]}]}
-    assert _to_check(result, faith) == [
-        {"sentence": 0, "reasons": ["not in the source: 12, Singapura"]},
-        {"sentence": 1, "reasons": ["translation: segment of sentence 2: cut at the output length limit; retried"]},
-        {"sentence": 2, "reasons": ["translation: sentence 3 (140 tokens) split into 2 parts"]}]
-    result.models = {"translate": None}  # no translation: only the faithfulness check counts
-    assert [c["sentence"] for c in _to_check(result, faith)] == [0]
+    verdict = judge([("Polis menahan 12 suspek pada hari Jumaat.", "The police arrested 12 suspects on Monday.",
+                      "The police arrested 12 suspects on Monday."),
+                     ("Mereka dibebaskan.", "They were freed.", "They were freed."),
+                     ("Mereka dibebaskan semula.", "They were freed again.", "They were freed again.")], "en", "ms",
+                    [Translated("Polis menahan 12 suspek pada hari Jumaat."), Translated("Mereka dibebaskan."),
+                     Translated("Mereka dibebaskan semula.",
+                                flags=("segment of sentence 3: looping output; retried, still looping",))])
+    checks = _to_check(verdict.to_dict())
+    assert [c["sentence"] for c in checks] == [0, 2]
+    assert checks[0]["source"] == "The police arrested 12 suspects on Monday."
+    assert checks[0]["reasons"] == ["weekday changed: source: Monday; translation: hari Jumaat"]
+    assert checks[1]["reasons"] == ["translator: segment of sentence 3: looping output; retried, still looping"]

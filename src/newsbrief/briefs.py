@@ -1,5 +1,6 @@
 """brief(): the main job. Detect -> summarize in the source language -> translate the
-summary into the reader's language -> check that every number and name survived.
+summary into the reader's language -> judge it (newsbrief.judgement: the facts, names and
+meaning of each sentence checked against its source).
 
 Summarizing before translating means only the few summary sentences go through the
 translation model (an article is 20-60 sentences, a brief 3), and the extractive
@@ -14,20 +15,14 @@ from typing import Any
 from .article import Article, as_article
 from .detection import Detect
 from .errors import UnsupportedLanguageError
-from .facts import KeyFigure, count_changed, entities, key_figures, unsupported
+from .facts import KeyFigure, count_changed, entities, key_figures
+from .judgement import BRIEF_CANDIDATES  # noqa: F401 - its old home
+from .judgement import Judgement, Translated, judge, translate_for_reader
 from .summarization import Summary, summarize
 
 # Key figures a reader sees (cli.py shows counts, sums and shares) are read back through the
 # translator before they are shown in the reader's language.
 CHECKED_FIGURES = ("count", "money", "percent")
-
-# Round-trip-checked candidates (TranslateConfig.candidates) by the reader's language, where they
-# pay: on all of NTREX-128 en->ms with the shipped model, greedy 42.73 -> 43.62 chrF++ and 84.8% ->
-# 91.1% read as Malaysian, at 5.0x the CPU (first chosen on dev data; benchmarks/results/
-# translation_quality_gemma_en-ms_full_candidates4.md, translation_candidates_en-ms_dev.md):
-# a brief is a handful of sentences.
-# Into Khmer the issue's pilot measured +0.2 (16.1 -> 16.3) at about 3x: not worth it yet.
-BRIEF_CANDIDATES = {"ms": 4}
 
 LANGUAGES = ("en", "km", "ms")
 
@@ -63,6 +58,8 @@ class Brief:
     # key_figures[i]'s round trip: {"status": "kept" | "fallback", "round_trip": text, "note": ...};
     # None where it was not translated or not checked (see CHECKED_FIGURES)
     figure_checks: tuple[dict[str, Any] | None, ...] = field(default=())
+    # each sentence checked against its source (faithfulness is its to_dict())
+    judgement: Judgement | None = field(default=None, compare=False)
 
     @property
     def summary(self) -> str:
@@ -119,31 +116,26 @@ def _check_languages(src: str, to: str) -> None:
 
 def _translate_summaries(summaries: list[Summary], figures: list[tuple[KeyFigure, ...]], src: str, to: str,
                          translation_model: str | None, cache: Any, options: dict[str, Any]) -> list[tuple]:
-    """(targets, figure texts, figure checks, model, notes) for each summary, targets as (text,
-    translation score) pairs; all their sentences,
-    and the key figures that have words ("185 people arrested", not "2024"), go through the
-    translation model in one batched call, and the figures a reader sees come back through it
-    in a second one (_check_figures)."""
+    """(translated sentences, figure texts, figure checks, model, notes) for each summary: all their
+    sentences, and the key figures that have words ("185 people arrested", not "2024"), go through
+    the translation model in one batched call (judgement.translate_for_reader), and the figures a
+    reader sees come back through it in a second one (_check_figures)."""
     wordy = [[_has_words(f.text) for f in article_figures] for article_figures in figures]
     texts = [s.text for summary in summaries for s in summary.sentences]
     texts += [f.text for article_figures, marks in zip(figures, wordy) for f, w in zip(article_figures, marks) if w]
-    if to == src or not texts:
-        return [([(s.text, None) for s in summary.sentences], tuple(f.text for f in article_figures),
+    translated, model, notes = translate_for_reader(texts, src, to, translation_model, cache, options)
+    if model is None:
+        return [([Translated(s.text) for s in summary.sentences], tuple(f.text for f in article_figures),
                  (None,) * len(article_figures), None, [])
                 for summary, article_figures in zip(summaries, figures)]
-    from .translation import translate
-
-    forward = {"candidates": BRIEF_CANDIDATES.get(to, 1), **options}
-    result = translate(Article.from_sentences(texts), to=to, src=src, model=translation_model, cache=cache, **forward)
-    pairs = iter(result.sentences)
-    sentences = [[(pair.target, pair.score) for pair in (next(pairs) for _ in summary.sentences)]
-                 for summary in summaries]
-    figure_texts = [[next(pairs).target if w else f.text for f, w in zip(article_figures, marks)]
+    pairs = iter(translated)
+    sentences = [[next(pairs) for _ in summary.sentences] for summary in summaries]
+    figure_texts = [[next(pairs).text if w else f.text for f, w in zip(article_figures, marks)]
                     for article_figures, marks in zip(figures, wordy)]
     # the read-back is a check: greedy
     checks, figure_notes = _check_figures(figures, figure_texts, wordy, src, to, translation_model, cache,
                                           {**options, "candidates": 1})
-    return [(s, tuple(f), c, result.model, list(result.notes) + n)
+    return [(s, tuple(f), c, model, list(notes) + n)
             for s, f, c, n in zip(sentences, figure_texts, checks, figure_notes)]
 
 
@@ -179,18 +171,19 @@ def _has_words(text: str) -> bool:
 
 
 def _assemble(article: Article, summary: Summary, figures: tuple[KeyFigure, ...], to: str,
-              targets: list[tuple[str, float | None]],
-              figure_texts: tuple[str, ...], figure_checks: tuple, translation_model: str | None,
-              translation_notes: list[str]) -> Brief:
+              translated: list[Translated], figure_texts: tuple[str, ...], figure_checks: tuple,
+              translation_model: str | None, translation_notes: list[str]) -> Brief:
     src = summary.lang
-    brief_sentences = tuple(BriefSentence(text, s.text, s.source, score)
-                            for (text, score), s in zip(targets, summary.sentences))
     all_sentences = [s.normalized for s in article.sentences]
+    judgement = judge([(t.text, s.text, " ".join(all_sentences[i] for i in s.source))
+                       for t, s in zip(translated, summary.sentences)], src, to, translated,
+                      repaired=[i for i, s in enumerate(summary.sentences) if s.repaired])
+    brief_sentences = tuple(BriefSentence(t.text, s.text, s.source, t.score)
+                            for t, s in zip(translated, summary.sentences))
     models = {"detect": "newsbrief.lid", "summarize": summary.model or summary.method, "translate": translation_model}
-    faithfulness = _faithfulness(brief_sentences, summary, all_sentences, src, to)
     return Brief(src, to, brief_sentences, figures, tuple(entities(all_sentences)),
-                 faithfulness, models, tuple(summary.notes) + tuple(translation_notes), article.id, figure_texts,
-                 figure_checks)
+                 judgement.to_dict(), models, tuple(summary.notes) + tuple(translation_notes), article.id, figure_texts,
+                 figure_checks, judgement)
 
 
 def brief_many(items: Any, to: str | None = None, *, progress: bool = False, errors: str = "raise",
@@ -278,30 +271,8 @@ def _brief_chunk(chunk: list, offset: int, to: str | None, src: str | None, cach
             for i in members:
                 results[i] = Failure(offset + i, exc)
             continue
-        for i, (targets, figure_texts, checks, model_name, notes) in zip(members, translated):
+        for i, (sentences, figure_texts, checks, model_name, notes) in zip(members, translated):
             article, summary, _, figures = prepared[i]
-            results[i] = _assemble(article, summary, figures, target, targets, figure_texts, checks, model_name, notes)
+            results[i] = _assemble(article, summary, figures, target, sentences, figure_texts, checks, model_name,
+                                   notes)
     return results
-
-
-def _faithfulness(brief_sentences: tuple[BriefSentence, ...], summary: Summary, source: list[str], src: str,
-                  to: str) -> dict[str, Any]:
-    """Every number and name of each brief sentence must be in the source sentences it rests on;
-    what is not is listed, never passed on silently. Names: as written in a brief in the
-    article's language; across languages, the names a translation invented (translation.names:
-    capitalised words that are no common word of the reader's language, nor in the source, nor
-    a source name's CLDR form). From a Khmer article only numbers can be checked."""
-    from .translation import names
-
-    check_names = src != "km"
-    problems = []
-    for index, sentence in enumerate(brief_sentences):
-        basis = " ".join(source[i] for i in sentence.source_sentences)
-        check = unsupported(sentence.text, basis, check_names=check_names and src == to)
-        invented = names.invented(basis, sentence.text, src, to) if check_names and src != to else []
-        if not check.ok or invented:
-            problems.append({"sentence": index, "numbers": list(check.numbers), "names": [*check.names, *invented]})
-    repaired = [i for i, s in enumerate(summary.sentences) if s.repaired]
-    return {"faithful": not problems, "sentences_checked": len(brief_sentences),
-            "checked": "numbers and names" if check_names else "numbers",
-            "unsupported": problems, "repaired": repaired}

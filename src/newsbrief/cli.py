@@ -64,27 +64,36 @@ SHOWN_KINDS = ("count", "money", "percent")
 
 def _brief_text(data: dict, source: str, markdown: bool) -> str:
     faith = data["faithfulness"]
-    if faith["faithful"]:
-        what = "every number and name" if faith["checked"] == "numbers and names" else "every number"
-        faith_line = f"{what} found in the source ({faith['sentences_checked']} sentences checked)"
-    else:
-        faith_line = "NOT FAITHFUL: " + "; ".join(
-            f"sentence {p['sentence'] + 1} states {', '.join(p['numbers'] + p['names'])}, not in its source"
-            for p in faith["unsupported"])
+    faith_line = faith["verdict"]
     if faith["repaired"]:
         faith_line += f"; repaired sentences {', '.join(str(i + 1) for i in faith['repaired'])} from the source"
+    # a flagged sentence is shown beside its source, source first, so a reader can check it
+    to_check = [(s["sentence"] + 1, s["source"], s["text"], "; ".join(p["message"] for p in s["problems"]))
+                for s in faith["sentences"] if s["flagged"]]
     top = [f for f in data["key_figures"] if f["kind"] in SHOWN_KINDS][:SHOWN_FIGURES]
     figures = "; ".join(f["reader_text"] for f in top) or "none found"
     models = ", ".join(f"{k}={v}" for k, v in data["models"].items() if v)
     head = f"{source} ({data['source_lang']} -> {data['target_lang']})"
     if markdown:
         lines = [f"## {head}", "", *[f"- {s['text']}" for s in data["sentences"]], "",
-                 f"**Key figures:** {figures}", "", f"**Faithfulness:** {faith_line}", "", f"*Models: {models}*"]
+                 f"**Key figures:** {figures}", "", f"**Faithfulness:** {faith_line}", ""]
+        if to_check:
+            lines += ["| # | source | brief | why |", "|---|---|---|---|",
+                      *[f"| {n} | {_cell(source)} | {_cell(text)} | {_cell(why)} |" for n, source, text, why in to_check],
+                      ""]
+        lines += [f"*Models: {models}*"]
     else:
-        lines = [f"# {head}", data["summary"], "", f"Key figures: {figures}", f"Faithfulness: {faith_line}",
-                 f"Models: {models}"]
+        lines = [f"# {head}", data["summary"], "", f"Key figures: {figures}", f"Faithfulness: {faith_line}"]
+        for n, source, text, why in to_check:
+            lines += [f"  Check sentence {n}: {why}", f"    source: {source}", f"    brief:  {text}"]
+        lines += [f"Models: {models}"]
     lines += [f"Note: {note}" for note in data["notes"]]
     return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    """Text in a Markdown table cell."""
+    return " ".join(text.split()).replace("|", "\\|")
 
 
 def cmd_summarize(args: argparse.Namespace) -> int:
@@ -156,8 +165,10 @@ def build_parser() -> argparse.ArgumentParser:
     summarize = commands.add_parser(
         "summarize", help="brief articles: a short, faithful summary in the reader's language",
         description="Summarize each article (a text or HTML file, a folder of them, - for standard input, or a "
-                    "URL when online) in its own language, translate the summary into --to, and check that "
-                    "every number and name in the brief is in the source. Works offline with the embedded "
+                    "URL when online) in its own language, translate the summary into --to, and check each "
+                    "sentence against its source: numbers, names, dates, weekdays, months, places and roles (and, "
+                    "into Malay, how the translation reads back); a sentence that fails a check is shown beside "
+                    "its source, and the brief is called faithful only when none does. Works offline with the embedded "
                     "extractive summarizer; uses an abstractive model when one is installed (--method).")
     summarize.add_argument("inputs", nargs="+", metavar="FILE|DIR|-|URL")
     summarize.add_argument("--to", choices=("en", "km", "ms"), default=None,

@@ -25,8 +25,9 @@ threshold on FLORES-200 and TICO-19 dev together, see models/recipes/digest_thre
 3. One brief per story: candidate sentences of all its articles, best supported first (a
    sentence that other articles also say, by embedding similarity >= DUPLICATE, cites them
    too and is never said twice), preferring the version already in the reader's language;
-   only the chosen sentences are translated (the cached translator), and each goes through
-   brief()'s faithfulness check (facts.unsupported) against the source sentence it came from.
+   only the chosen sentences are translated, and the story is judged as a brief is
+   (newsbrief.judgement: the same translation, candidates into Malay included, and the same
+   checks of facts, names and meaning against the source sentence each came from).
 4. Figures across sources: figures of the same value and kind family in several articles are
    one figure reported by them; a figure of one article that no other reports, set against a
    different value in another article whose context (the words around the number) is alike
@@ -44,7 +45,8 @@ from typing import TYPE_CHECKING, Any, Iterable
 from .article import Article
 from .briefs import LANGUAGES, _check_languages
 from .errors import ConfigError, InputError
-from .facts import KeyFigure, entities, key_figures, unsupported
+from .facts import KeyFigure, entities, key_figures
+from .judgement import Translated, judge_mixed, translate_for_reader
 
 if TYPE_CHECKING:
     import numpy as np
@@ -650,8 +652,8 @@ def digest(items: Iterable[Any], to: str = "en", *, sentences: int = 4, threshol
 
 def _translate(plans: list, to: str, translation_model: str | None, cache: Any,
                options: dict[str, Any]) -> dict[Any, Any]:
-    """{(lang, text): translation} for every chosen sentence and shown figure not in `to`,
-    one batched translate() call per source language."""
+    """{(lang, text): Translated} for every chosen sentence and shown figure not in `to`, one
+    batched call per source language (the brief's: judgement.translate_for_reader)."""
     todo: dict[str, list[str]] = {}
     for members, chosen, reports, _ in plans:
         for article, _, text, _ in chosen:
@@ -662,18 +664,12 @@ def _translate(plans: list, to: str, translation_model: str | None, cache: Any,
             if lang != to and any(c.isalpha() for c in text):
                 todo.setdefault(lang, []).append(text)
     out: dict[Any, Any] = {}
-    if not todo:
-        return out
-    from .translation import translate
-
     for lang, texts in todo.items():
         unique = list(dict.fromkeys(texts))
-        result = translate(Article.from_sentences(unique), to=to, src=lang, model=translation_model, cache=cache,
-                           **options)
-        for text, pair in zip(unique, result.sentences):
-            out[(lang, text)] = pair.target
-        out["__model__"] = result.model
-        out.setdefault("__notes__", []).extend(result.notes)
+        translated, model, notes = translate_for_reader(unique, lang, to, translation_model, cache, options)
+        out.update(((lang, text), t) for text, t in zip(unique, translated))
+        out["__model__"] = model
+        out.setdefault("__notes__", []).extend(notes)
     return out
 
 
@@ -687,26 +683,21 @@ def _figure_source(report: FigureReport, members: list[Analysed], to: str) -> tu
     return langs[article], text
 
 
-def _assemble(plan: tuple, to: str, translated: dict[Any, Any]) -> Story:
+def _assemble(plan: tuple, to: str, translated_all: dict[Any, Any]) -> Story:
     members, chosen, reports, disagreements = plan
-    sentences, problems = [], []
-    for n, (article, idx, text, others) in enumerate(chosen):
-        target = text if article.lang == to else translated[(article.lang, text)]
-        sentences.append(StorySentence(target, text, article.lang, article.id, (idx,),
+    sentences, judged = [], []
+    for article, idx, text, others in chosen:
+        translated = Translated(text) if article.lang == to else translated_all[(article.lang, text)]
+        sentences.append(StorySentence(translated.text, text, article.lang, article.id, (idx,),
                                        (article.id, *(o.id for o in others))))
-        # brief()'s check: every number (and Latin-script name) must be in the source sentence
-        check = unsupported(target, article.article.sentences[idx].normalized,
-                            check_names="km" not in (article.lang, to))
-        if not check.ok:
-            problems.append({"sentence": n, "numbers": list(check.numbers), "names": list(check.names)})
+        judged.append((translated.text, text, article.article.sentences[idx].normalized, article.lang, translated))
     figures = []
     for k, report in enumerate(reports):
         if k < SHOWN_FIGURES:
             lang, text = _figure_source(report, members, to)
-            reader = text if lang == to or (lang, text) not in translated else translated[(lang, text)]
+            reader = text if lang == to or (lang, text) not in translated_all else translated_all[(lang, text)].text
             report = FigureReport(report.value, report.kind, reader, report.reports, report.single_source)
         figures.append(report)
-    faithfulness = {"faithful": not problems, "sentences_checked": len(sentences),
-                    "checked": "numbers and names (Latin script)", "unsupported": problems}
+    faithfulness = judge_mixed(judged, to).to_dict()
     return Story(tuple(a.story_article() for a in members), tuple(sentences), tuple(figures),
                  tuple(disagreements), tuple(_story_entities(members)), faithfulness, to)

@@ -57,10 +57,7 @@ def story_text(number: int, story: dict, markdown: bool) -> str:
                      f" vs {d['second']['reported_by'][0]['text']} "
                      f"{cite([r['article'] for r in d['second']['reported_by']])}" for d in story["disagreements"]]
     faith = story["faithfulness"]
-    faith_line = (f"every number found in its source sentence ({faith['sentences_checked']} checked)"
-                  if faith["faithful"] else "NOT FAITHFUL: " + "; ".join(
-                      f"sentence {p['sentence'] + 1} states {', '.join(p['numbers'] + p['names'])}, not in its source"
-                      for p in faith["unsupported"]))
+    faith_line = faith["verdict"]
     blocks = [("Articles", articles), ("Brief", sentences)]
     if n > 1:
         blocks += [("Figures reported by several sources", [figure(f) for f in shared[:8]]),

@@ -16,12 +16,6 @@ from ..errors import ConfigError, InputError, ModelNotFoundError
 LANGUAGES = {"en": "English", "km": "Khmer", "ms": "Malay"}
 # a model is named, never given as a path (nothing a client sends may point into the file system)
 _MODEL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
-# SentenceTranslator's notes that name a sentence its guards flagged: "segment of sentence 2: cut
-# at the output length limit; retried", "sentence 3 (140 tokens) split into 2 parts"
-# a brief sentence whose translation, translated back, keeps less than this chrF of its source
-# (BriefSentence.translation_score) is marked: at 40 the back-translation has lost most words
-LOW_ROUND_TRIP = 40.0
-_FLAGGED = re.compile(r"^(?:segment of sentence (\d+):|sentence (\d+) \(\d+ tokens\) split)")
 
 
 class Service:
@@ -113,6 +107,8 @@ class Service:
         model = self.check_model(model)
         translation_model = self.check_model(translation_model)
         detection = detect(article, per="paragraph")
+        if src is None and detection.lang in LANGUAGES:  # detected once, here, for the brief too
+            src = detection.lang
         result = brief(article, to=to, src=src, sentences=sentences, max_words=max_words, method=method,
                        model=model, translation_model=translation_model, cache=self.cache)
         data = result.to_dict()
@@ -126,7 +122,7 @@ class Service:
         data["detection"] = {"lang": detection.lang, "confidence": round(detection.confidence, 4),
                              "script": detection.script, "other_paragraphs": others}
         data["article_sentences"] = [{"index": i, "text": article.sentences[i].text} for i in used]
-        data["check_sentences"] = _to_check(result, data["faithfulness"])
+        data["check_sentences"] = _to_check(data["faithfulness"])
         data["warnings"] = _quality_warnings(result.models.get("translate"), result.source_lang, result.target_lang)
         return data
 
@@ -153,27 +149,12 @@ def _short(name: str) -> str:
     return name.rstrip("/").rsplit("/", 1)[-1]
 
 
-def _to_check(result, faithfulness: dict[str, Any]) -> list[dict[str, Any]]:
-    """Brief sentences to double-check: those the translator's guards flagged (an output too
-    short, too long, cut off or looping: retried, split or kept in the source language), those
-    whose translation reads back poorly (translation_score under LOW_ROUND_TRIP), and
-    those stating a number or name not found in their source sentences."""
-    reasons: dict[int, list[str]] = {}
-    n = len(result.sentences)
-    if result.models.get("translate"):
-        for note in result.notes:
-            match = _FLAGGED.match(note)
-            i = int(match.group(1) or match.group(2)) - 1 if match else -1
-            if 0 <= i < n:  # later indices are the key figures, translated in the same batch
-                reasons.setdefault(i, []).append(f"translation: {note}")
-    for i, sentence in enumerate(result.sentences):
-        score = sentence.translation_score
-        if score is not None and score < LOW_ROUND_TRIP:
-            reasons.setdefault(i, []).append(f"translation: reads back poorly (round-trip chrF {score:.0f} of 100)")
-    for problem in faithfulness.get("unsupported", []):
-        what = ", ".join(problem["numbers"] + problem["names"])
-        reasons.setdefault(problem["sentence"], []).append(f"not in the source: {what}")
-    return [{"sentence": i, "reasons": reasons[i]} for i in sorted(reasons)]
+def _to_check(faithfulness: dict[str, Any]) -> list[dict[str, Any]]:
+    """Brief sentences to double-check, with why: the judgement's flagged sentences
+    (newsbrief.judgement), source beside each."""
+    return [{"sentence": s["sentence"], "source": s["source"], "text": s["text"],
+             "problems": s["problems"], "reasons": [p["message"] for p in s["problems"]]}
+            for s in faithfulness["sentences"] if s["flagged"]]
 
 
 def _quality_warnings(model: str | None, src: str, tgt: str) -> list[str]:

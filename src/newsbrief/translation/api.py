@@ -33,6 +33,7 @@ from .base import (
     TranslationResult,
     Translator,
     glossary_tuple,
+    noted_sentence,
 )
 from . import names
 from .cached import CachedTranslator, model_hash
@@ -250,9 +251,14 @@ def translate(text: "str | Article", to: str = "km", src: str | None = None,
                                         cache=open_cache(cache))
         elif not translator.supports(src, to):
             raise UnsupportedLanguageError(f"{translator!r} does not translate {src}->{to}")
+        texts = [s.normalized for s in sentences]
         if config.protect_names:  # each name one way in every sentence; the user's terms come first
-            terms += tuple(names.glossary([s.normalized for s in sentences], src, to,
-                                          exclude=[*keep, *(term for term, _ in terms)]))
+            terms += tuple(names.glossary(texts, src, to, exclude=[*keep, *(term for term, _ in terms)]))
+        if config.protect_facts:  # then dates, roles and places; a fact's rendering wins over a name's copy
+            from ..facts.render import renderings
+
+            users = set(keep) | {term for term, _ in glossary_tuple(glossary)}
+            terms += tuple((term, target) for term, target in renderings(texts, src, to) if term not in users)
         protector = Protector(keep=keep, glossary=terms, urls=config.protect_urls, numbers=config.protect_numbers)
         masked = [protector.mask(s.normalized) for s in sentences]
         notes: list[str] = []
@@ -260,7 +266,11 @@ def translate(text: "str | Article", to: str = "km", src: str | None = None,
         raw = translator.translate_sentences([m.text for m in masked], src, to, notes, scores)
         if len(raw) != len(sentences):  # a Translator broke its contract
             raise RuntimeError(f"{translator!r} returned {len(raw)} translations for {len(sentences)} sentences")
-        targets = [protector.unmask(out, m, notes, target_lang=to) for out, m in zip(raw, masked)]
+        targets = []
+        for i, (out, m) in enumerate(zip(raw, masked), 1):
+            own: list[str] = []  # what unmask repaired, noted against its sentence
+            targets.append(protector.unmask(out, m, own, target_lang=to))
+            notes += [f"sentence {i}: {note}" for note in own]
         model_name = translator.model
     for sentence, target in zip(sentences, targets):
         sentence.translations[to] = target
@@ -268,7 +278,13 @@ def translate(text: "str | Article", to: str = "km", src: str | None = None,
     for paragraph in article.paragraphs:
         paragraphs.append(" ".join(s.translations[to] for s in paragraph.sentences))
     scores = scores if len(scores) == len(sentences) else [None] * len(sentences)  # a translator that gave none
-    aligned = tuple(AlignedSentence(s.text, s.translations[to], score) for s, score in zip(sentences, scores))
+    flags: list[list[str]] = [[] for _ in sentences]
+    for note in notes:
+        index = noted_sentence(note)
+        if index is not None and 0 <= index < len(sentences):
+            flags[index].append(note)
+    aligned = tuple(AlignedSentence(s.text, s.translations[to], score, tuple(f))
+                    for s, score, f in zip(sentences, scores, flags))
     return TranslationResult(source_lang=src, target_lang=to, text="\n\n".join(paragraphs), sentences=aligned,
                              model=model_name, notes=tuple(notes))
 

@@ -10,6 +10,7 @@ Translators through a pivot language.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, fields
 from typing import Any, Mapping, Protocol, Sequence, runtime_checkable
 
@@ -38,6 +39,9 @@ class TranslateConfig:
     protect_numbers: bool = True
     protect_urls: bool = True
     protect_names: bool = True  # names rendered one way per article and kept from the model (names.py)
+    # dates, weekdays, months, roles and places rendered from CLDR and the news glossary and kept
+    # from the model (newsbrief.facts.render)
+    protect_facts: bool = True
     # candidates > 1: the greedy translation and the beam's n best, checked by their round trip
     # (translation/rerank.py); each sentence then gets a score. 1: the greedy translation only
     candidates: int = 1
@@ -80,9 +84,23 @@ class AlignedSentence:
     # how well the translation carries the source back (round-trip chrF, 0-100; rerank.py), or
     # None where no candidates were compared
     score: float | None = None
+    # what the translator's guards found in this sentence (split, retried, still suspicious, kept
+    # in the source language), as they were noted: a reader should check such a sentence
+    flags: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "target": self.target, "score": self.score}
+        return {"source": self.source, "target": self.target, "score": self.score, "flags": list(self.flags)}
+
+
+# The translator's notes name the sentence they concern ("segment of sentence 3: ...",
+# "sentence 3 (140 tokens) split ..."): how notes are told apart per sentence, in one place
+SENTENCE_NOTE = re.compile(r"\bsentence (\d+)")
+
+
+def noted_sentence(note: str) -> int | None:
+    """The 0-based sentence a translator's note concerns, or None for a note about the whole text."""
+    match = SENTENCE_NOTE.search(note)
+    return int(match.group(1)) - 1 if match else None
 
 
 @dataclass(frozen=True)

@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from ..cache import Cache, NullCache, fingerprint, model_files_hash
+from .base import SENTENCE_NOTE as _SENTENCE_NOTE
 from .base import SentenceTranslator, TranslateConfig
 
 if TYPE_CHECKING:
     from .api import BackendPlan
 
 STEP = "translate"
-_SENTENCE_NOTE = re.compile(r"\bsentence (\d+)")  # the translator's notes name the sentence they concern
 # A causal-LM translator's model hash is over what its copy is built from (see model_hash); change
 # the recipe only on purpose, with tests/test_cache_keys_pinned.py: every such cached sentence misses.
 CAUSAL_LM_RECIPE = "newsbrief-causal-lm-v1"
@@ -136,6 +135,7 @@ def _decoding(config: TranslateConfig, tgt: str) -> dict:
     candidates, the rerank rule (rerank.RULE) is in the key too. malaysian_words counts only into
     Malay, where it is replaced by the table's rule (variety.rule()): other directions keep their keys."""
     decoding = asdict(config)
+    decoding.pop("protect_facts")  # applied before the translator: the masked sentence is in the key
     words = decoding.pop("malaysian_words")
     if tgt == "ms" and words:
         from .variety import rule

@@ -21,7 +21,7 @@ EMAIL_RE = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}"
 NUMBER_RE = re.compile(r"(?<!XQ)(?<![\d.,])\d+(?:[.,:/]\d+)*%?")
 # as written, or as the embedded model garbles it ("XQP5X", "XSQ1X", "XQ2Y", "XQ3", and "XJ2X": another
 # letter for the Q, then only with its closing X): still the placeholder
-PLACEHOLDER_RE = re.compile(r"(?<![^\W\d_])X\s*(?:(?:[A-Z]\s*)?Q\s*P?\s*|[A-Z]\s*(?=\d+\s*X(?![^\W\d_])))"
+PLACEHOLDER_RE = re.compile(r"(?<![A-Za-z])X\s*(?:(?:[A-Z]\s*)?Q\s*P?\s*|[A-Z]\s*(?=\d+\s*X(?![^\W\d_])))"
                             r"(\d+)(?:\s*X|Y(?![^\W\d_]))?", re.IGNORECASE)
 
 
@@ -94,13 +94,20 @@ class Protector:
             return slot.target
 
         text = PLACEHOLDER_RE.sub(restore, translated)
+        if "\ufffd" in text:  # a broken byte sequence of the model's: never shown to a reader
+            text = text.replace("\ufffd", "")
+            notes.append("broken characters (U+FFFD) removed")
         missing = [slot for i, slot in by_id.items() if i not in used]
         if missing:
             text = _append(text, [slot.target for slot in missing])
             notes.append("model dropped " + ", ".join(repr(s.source) for s in missing) + "; appended")
         if masked.numbers:
             text = self._check_numbers(text, masked, notes, ascii_digits=target_lang not in (None, "km"))
-        return re.sub(r"\s{2,}", " ", text).strip()
+        text = re.sub(r"\s{2,}", " ", text).strip()
+        first = next((slot for slot in masked.slots if text.startswith(slot.target)), None)
+        if target_lang in ("en", "ms") and first and first.source[:1].isupper() and text[:1].islower():
+            text = text[0].upper() + text[1:]  # a protected term put back at the start ("Police" -> "Polis")
+        return text
 
     def _check_numbers(self, text: str, masked: Masked, notes: list[str], ascii_digits: bool) -> str:
         protected = [slot.target for slot in masked.slots]

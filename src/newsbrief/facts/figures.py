@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from .metrics import khmer_syllables
+from ..metrics import khmer_syllables
 
 _KHMER_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
 # Latin letters around digits make a code ("COVID19"); Khmer letters may touch them ("ឆ្នាំ1953")
@@ -704,3 +704,14 @@ def count_changed(figure: KeyFigure, back: str, lang: str | None = None) -> str 
     if figure.action and not _mentions(back, figure.action):
         return f"{back!r} lost {figure.action!r}"
     return None
+
+
+def number_values(text: str) -> list[tuple[float, str]]:
+    """Every number a sentence states, digits or words ("fourteen", "empat belas", Khmer
+    number words), as (value, text): what a translation must state too."""
+    out = []
+    for m in _NUMBER_TOKEN.finditer(text):
+        value = _value(m)
+        if value is not None:
+            out.append((value, m.group(0).strip()))
+    return out

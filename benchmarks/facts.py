@@ -1,0 +1,129 @@
+"""Dates, weekdays, months, places and roles through translation, and the judgement's flag.
+
+On the NTREX-128 sentences that name a weekday, month, date, country, province or role (the
+English source, or the Khmer / Malay reference as the source into English), with the embedded
+translator:
+- fact accuracy per direction: the share of the source's facts (newsbrief.facts) that the output
+  states, without and with their protection (TranslateConfig.protect_facts);
+- chrF++ of those sentences without and with it (sentences naming none of these facts are masked
+  the same either way, so the rest of NTREX-128 is unchanged);
+- the flag (newsbrief.judgement) on the protected outputs: recall over the outputs that are wrong
+  (a fact missing or changed, or sentence chrF++ under half the direction's median), the share of
+  all outputs flagged, and false alarms: the human translations judged as if they were outputs.
+
+    python -m benchmarks facts --limit 150
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DIRECTIONS = (("en", "km"), ("en", "ms"), ("km", "en"), ("ms", "en"))
+FILES = {"en": "newstest2019-src.eng.txt", "km": "newstest2019-ref.khm.txt", "ms": "newstest2019-ref.msa.txt"}
+
+
+def fact_lines(data: Path, limit: int | None) -> list[int]:
+    """Line numbers of NTREX-128 whose English names a fact of the protected kinds."""
+    from newsbrief.facts.check import facts
+
+    lines = (data / "eval" / "ntrex128" / FILES["en"]).read_text("utf-8").splitlines()
+    chosen = [i for i, line in enumerate(lines) if any(facts(line, "en").values())]
+    return chosen[:limit] if limit else chosen
+
+
+def fact_counts(source: str, output: str, src: str, tgt: str) -> tuple[int, int]:
+    """(facts of the source, those of them the output gets wrong) over the protected kinds."""
+    from newsbrief.facts.check import compare, facts
+
+    total = sum(len(v) for v in facts(source, src).values())
+    wrong = [p for p in compare(source, output, src, tgt) if p.kind != "number" and p.source is not None]
+    return total, min(total, len(wrong))
+
+
+def run(data: Path, limit: int | None, model: str | None) -> dict:
+    import newsbrief as nb
+    from sacrebleu.metrics import CHRF
+
+    from newsbrief.judgement import Translated, judge
+
+    chrf = CHRF(word_order=2)
+    index = fact_lines(data, limit)
+    text = {lang: (data / "eval" / "ntrex128" / name).read_text("utf-8").splitlines() for lang, name in FILES.items()}
+    out = {"lines": len(index), "directions": {}}
+    for src, tgt in DIRECTIONS:
+        sources = [text[src][i] for i in index]
+        refs = [text[tgt][i] for i in index]
+        row = {}
+        outputs = {}
+        for protect in (False, True):
+            started = time.process_time()
+            result = nb.translate(nb.Article.from_sentences(sources), to=tgt, src=src, model=model, cache=None,
+                                  protect_facts=protect)
+            outputs[protect] = result
+            hyps = [p.target for p in result.sentences]
+            counted = [fact_counts(s, h, src, tgt) for s, h in zip(sources, hyps)]
+            total, wrong = sum(c[0] for c in counted), sum(c[1] for c in counted)
+            row["protected" if protect else "plain"] = {
+                "facts": total, "right": total - wrong, "accuracy": round(100 * (total - wrong) / max(total, 1), 1),
+                "chrf++": round(chrf.corpus_score(hyps, [refs]).score, 2),
+                "cpu_s": round(time.process_time() - started, 1)}
+        result = outputs[True]
+        hyps = [p.target for p in result.sentences]
+        scores = [chrf.sentence_score(h, [r]).score for h, r in zip(hyps, refs)]
+        low = statistics.median(scores) / 2
+        wrong = [fact_counts(s, h, src, tgt)[1] > 0 or score < low for s, h, score in zip(sources, hyps, scores)]
+        flagged = [judge([(h, s, s)], src, tgt, [Translated(h, p.score, p.flags)]).sentences[0].flagged
+                   for s, h, p in zip(sources, hyps, result.sentences)]
+        on_refs = [judge([(r, s, s)], src, tgt).sentences[0].flagged for s, r in zip(sources, refs)]
+        caught = sum(1 for w, f in zip(wrong, flagged) if w and f)
+        row["flag"] = {"wrong_outputs": sum(wrong), "recall": round(100 * caught / max(sum(wrong), 1), 1),
+                       "flagged_share": round(100 * sum(flagged) / len(flagged), 1),
+                       "false_alarms_on_references": round(100 * sum(on_refs) / len(on_refs), 1)}
+        row["examples"] = [{"source": s, "output": h, "problems": [p.describe() for p in
+                            judge([(h, s, s)], src, tgt).sentences[0].problems]}
+                           for s, h in list(zip(sources, hyps))[:3]]
+        out["directions"][f"{src}-{tgt}"] = row
+        print(f"{src}->{tgt}: {row['plain']} -> {row['protected']}; flag {row['flag']}", flush=True)
+    return out
+
+
+def markdown(results: dict) -> str:
+    rows = ["| direction | facts | right, plain | right, protected | chrF++ plain | chrF++ protected | "
+            "wrong outputs | flagged of them (recall) | outputs flagged | references flagged (false alarms) |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, row in results["directions"].items():
+        plain, protected, flag = row["plain"], row["protected"], row["flag"]
+        rows.append(f"| {name} | {plain['facts']} | {plain['accuracy']}% | {protected['accuracy']}% | "
+                    f"{plain['chrf++']} | {protected['chrf++']} | {flag['wrong_outputs']} | {flag['recall']}% | "
+                    f"{flag['flagged_share']}% | {flag['false_alarms_on_references']}% |")
+    return f"{results['lines']} NTREX-128 lines that name a weekday, month, date, place or role.\n\n" + "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from benchmarks import report as rpt
+    from benchmarks.signature import signature as base_signature
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", type=Path, default=Path(os.environ.get("NEWSBRIEF_SHARED_DATA",
+                                                                    ROOT.parent / "shared" / "data")))
+    ap.add_argument("--limit", type=int, default=None, help="the first N fact-naming lines (default: all)")
+    ap.add_argument("--model", default=None, help="translation model (default: the configured default)")
+    ap.add_argument("--out", type=Path, default=rpt.RESULTS / "facts")
+    args = ap.parse_args(argv)
+    results = run(args.data, args.limit, args.model)
+    table = markdown(results)
+    print(table)
+    cmd = rpt.command("facts", argv or [])
+    signature = base_signature(config={"limit": args.limit, "model": args.model or "default"})
+    rpt.write(args.out, {"command": cmd, "signature": signature, "results": results},
+              rpt.page("Facts through translation, and the flag", signature, cmd, table))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

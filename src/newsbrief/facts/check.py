@@ -1,0 +1,115 @@
+"""The facts of a source sentence compared with its translation: numbers (digits and words),
+dates, weekdays, months, places and roles. A fact of the source that the translation does not
+state, or one the translation states that the source does not, is a Problem ("source: Monday;
+translation: Friday"). Names are compared by translation.names (it knows their renderings).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from . import calendar, places, roles
+from .figures import number_values
+from .found import Found
+
+# A translation may say "one of", "a" or "salah satu" without the number: ones are not checked;
+# nor "both" written as "the two" (Khmer ទាំងពីរ, Malay kedua-dua)
+_UNCHECKED_VALUES = frozenset({1.0})
+_BOTH = re.compile(r"ទាំង\s?ពីរ|\bkedua-dua\b|\bboth\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str  # "number", "date", "weekday", "month", "place", "role", "name", "garbled", "meaning", "translation"
+    source: str | None  # what the source states (None: the translation added it)
+    translation: str | None  # what the translation states instead (None: nothing)
+    detail: str | None = None  # for kinds that are no fact ("meaning", "translation"): why
+
+    def describe(self) -> str:
+        if self.detail:
+            return self.detail
+        if self.source is None:
+            return f"{self.kind} not in the source: {self.translation}"
+        if self.translation is None:
+            return f"{self.kind} missing: source: {self.source}"
+        return f"{self.kind} changed: source: {self.source}; translation: {self.translation}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "source": self.source, "translation": self.translation,
+                "message": self.describe()}
+
+
+def facts(text: str, lang: str) -> dict[str, list[Found]]:
+    """What a sentence states, by kind."""
+    found = calendar.find(text, lang)
+    by_kind: dict[str, list[Found]] = {"weekday": [], "month": [], "date": []}
+    for f in found:
+        by_kind[f.kind].append(f)
+    by_kind["place"] = places.find(text, lang)
+    by_kind["role"] = roles.find(text, lang)
+    return by_kind
+
+
+def compare(source: str, translation: str, src: str, tgt: str) -> list[Problem]:
+    """What the translation of `source` gets wrong, kind by kind (an empty list: nothing found wrong)."""
+    problems = _numbers(source, translation)
+    have, got = facts(source, src), facts(translation, tgt)
+    problems += _compare("weekday", have["weekday"], got["weekday"], lambda f: f.key, added=True)
+    months = have["month"] + have["date"]
+    problems += _compare("month", months, got["month"] + got["date"], _month, added=True)
+    problems += _compare("place", have["place"], got["place"], lambda f: f.key, added=True,
+                         excused=lambda f: _said_by_demonym(f.key, source, src))
+    # a translation may name a role the source implies ("Prime Minister Hun Manet" for "Hun
+    # Manet"): an added role is a problem only beside a missing one ("doctors" for "police")
+    problems += _compare("role", have["role"], got["role"], lambda f: f.key, added=False)
+    return problems
+
+
+def _said_by_demonym(code: str, source: str, src: str) -> bool:
+    """A country the translation names may be the source's demonym or language ("Malaysian police",
+    "Thai workers"): its name's first four letters in a word of the source."""
+    forms = places.lexicon().entries[code].get(src)
+    if not forms or src == "km":
+        return False
+    stem = forms[0][:4].lower()
+    return any(word.lower().startswith(stem) for word in source.split())
+
+
+def _month(found: Found) -> int:
+    return found.key if found.kind == "month" else found.key[1]
+
+
+def _compare(kind: str, have: list[Found], got: list[Found], key: Callable[[Found], Any],
+             added: bool, excused: Callable[[Found], bool] = lambda f: False) -> list[Problem]:
+    """Problems for the facts of `have` missing from `got` (with what `got` says instead, if it
+    says something else), and, if added, for the facts of `got` that `have` does not state and
+    that are not excused."""
+    missing = list((Counter(map(key, have)) - Counter(map(key, got))).elements())
+    extra = list((Counter(map(key, got)) - Counter(map(key, have))).elements())
+    out = []
+    extra_found = [f for f in (next(f for f in got if key(f) == k) for k in extra) if not excused(f)]
+    for k in missing:
+        source = next(f for f in have if key(f) == k)
+        instead = extra_found.pop(0) if extra_found else None
+        out.append(Problem(kind, source.text, instead.text if instead else None))
+    if added:
+        out += [Problem(kind, None, f.text) for f in extra_found]
+    return out
+
+
+def _numbers(source: str, translation: str) -> list[Problem]:
+    have = [(v, t) for v, t in number_values(_BOTH.sub(" ", source)) if v not in _UNCHECKED_VALUES]
+    got = [(v, t) for v, t in number_values(_BOTH.sub(" ", translation)) if v not in _UNCHECKED_VALUES]
+    missing = Counter(v for v, _ in have) - Counter(v for v, _ in got)
+    extra = Counter(v for v, _ in got) - Counter(v for v, _ in have)
+    out = []
+    extra_text = [t for v, t in got if extra[v] > 0]
+    for value, text in have:
+        if missing[value] > 0:
+            missing[value] -= 1
+            out.append(Problem("number", text, extra_text.pop(0) if extra_text else None))
+    out += [Problem("number", None, t) for t in extra_text]
+    return out

@@ -1,0 +1,43 @@
+"""A table of terms with one id and forms in English, Malay and Khmer: found in a sentence (the
+longest form first, so "prime minister" is not also "minister"), and written in another language
+(a table's first form of that language)."""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+
+from .found import Found
+
+
+class Lexicon:
+    def __init__(self, kind: str, entries: list[dict]):
+        self.kind = kind
+        self.entries = {e["id"]: e for e in entries}
+
+    @cached_property
+    def _patterns(self) -> dict[str, tuple[re.Pattern[str], dict[str, str]]]:
+        out = {}
+        for lang in ("en", "ms", "km"):
+            form_id = {form.lower(): e["id"] for e in self.entries.values() for form in e.get(lang, ())}
+            alternation = "|".join(sorted(map(re.escape, form_id), key=len, reverse=True))
+            # Khmer writes no spaces between words; Latin forms are whole words
+            text = alternation if lang == "km" else rf"(?<![\w-])(?:{alternation})(?![\w-])"
+            out[lang] = (re.compile(text, re.IGNORECASE), form_id)
+        return out
+
+    def find(self, text: str, lang: str) -> list[Found]:
+        if lang not in self._patterns:
+            return []
+        pattern, form_id = self._patterns[lang]
+        return [Found(self.kind, form_id[m.group(0).lower()], m.start(), m.end(), m.group(0))
+                for m in pattern.finditer(text)]
+
+    def render(self, found: Found, lang: str) -> str:
+        """The entry's first form in lang, capitalised as the source wrote it (Latin script)."""
+        form = self.entries[found.key][lang][0]
+        if lang == "km" or not found.text[:1].isupper():
+            return form
+        if all(word[:1].isupper() for word in found.text.split()):  # a title: "Prime Minister"
+            return " ".join(word[:1].upper() + word[1:] for word in form.split())
+        return form[:1].upper() + form[1:]

@@ -1,0 +1,44 @@
+"""Places: countries (CLDR's names in English, Malay and Khmer, from babel) and Cambodia's
+provinces (the news glossary, data/news_glossary.json). The key is the ISO 3166 code."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from .found import Found
+from .lexicon import Lexicon
+from .roles import glossary
+
+# CLDR territories that are also common words or parts of names in news, left out of the check
+_AMBIGUOUS = frozenset({"AQ", "CH", "CQ", "DG", "EA", "IC", "TA", "UM", "XA", "XB", "GE", "JO", "TD", "TR", "PR",
+                        "NU", "TK", "BV", "HM", "AC", "CP", "EU", "EZ", "UN", "QO"})
+
+
+@cache
+def lexicon() -> Lexicon:
+    from babel import Locale
+
+    names = {lang: Locale.parse(lang).territories for lang in ("en", "ms", "km")}
+    countries = []
+    for code, english in names["en"].items():
+        if len(code) != 2 or not code.isalpha() or code in _AMBIGUOUS:
+            continue
+        entry = {"id": code, "en": [english]}
+        for lang in ("ms", "km"):
+            form = names[lang].get(code)
+            # a one- or two-letter Khmer name is read inside other words: not searched for
+            if form and not (lang == "km" and len(form) < 3 and code != "TH"):
+                entry[lang] = [form]
+        countries.append(entry)
+    return Lexicon("place", countries + glossary()["provinces"])
+
+
+def find(text: str, lang: str) -> list[Found]:
+    return lexicon().find(text, lang)
+
+
+def render(found: Found, lang: str) -> str:
+    entry = lexicon().entries[found.key]
+    if lang not in entry:  # no Khmer form known: as the source writes it
+        return found.text
+    return lexicon().render(found, lang)

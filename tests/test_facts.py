@@ -1,0 +1,94 @@
+"""Dates, weekdays, months, roles and places: found in each language, rendered into the others,
+protected through translation and checked against it (newsbrief.facts)."""
+
+import pytest
+
+import newsbrief as nb
+from newsbrief.facts import calendar, compare, places, roles
+from newsbrief.facts.render import renderings
+
+SENTENCES = {
+    "en": "The police arrested 12 suspects in Siem Reap on Monday, February 27, 2024, the ministry said.",
+    "ms": "Polis menahan 12 suspek di Siem Reap pada hari Isnin, 27 Februari 2024, kata kementerian.",
+    "km": "កាលពីថ្ងៃច័ន្ទ ទី២៧ ខែកុម្ភៈ ឆ្នាំ២០២៤ នគរបាលបានចាប់ខ្លួនជនសង្ស័យ ១២ នាក់នៅខេត្តសៀមរាប នេះបើតាមក្រសួង។",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ms", "km"])
+def test_each_language_states_the_same_facts(lang):
+    found = {(f.kind, f.key) for f in [*calendar.find(SENTENCES[lang], lang), *roles.find(SENTENCES[lang], lang),
+                                       *places.find(SENTENCES[lang], lang)]}
+    assert found == {("weekday", 0), ("date", (27, 2, 2024)), ("role", "police"), ("role", "ministry"),
+                     ("place", "KH-17")}
+
+
+@pytest.mark.parametrize("src,tgt", [(a, b) for a in SENTENCES for b in SENTENCES if a != b])
+def test_renderings_are_the_target_languages_forms(src, tgt):
+    rendered = dict(renderings([SENTENCES[src]], src, tgt))
+    expected = {"en": ["Monday", "February 27, 2024", "olice", "ministry"],
+                "ms": ["hari Isnin", "27 Februari 2024", "olis", "kementerian"],
+                "km": ["ថ្ងៃច័ន្ទ", "ថ្ងៃទី២៧ ខែកុម្ភៈ ឆ្នាំ២០២៤", "នគរបាល", "ក្រសួង"]}[tgt]
+    for form in expected:
+        assert any(form in value for value in rendered.values()), (form, rendered)
+    # and a correct translation passes the check, in every direction
+    assert compare(SENTENCES[src], SENTENCES[tgt], src, tgt) == []
+
+
+def test_may_the_verb_is_no_month_and_khmer_needs_its_day_word():
+    assert calendar.find("He may resign, officials said.", "en") == []
+    assert [f.key for f in calendar.find("The vote is in May.", "en")] == [5]
+    assert calendar.find("ច័ន្ទរះពេញវង់", "km") == []  # "the moon rises": no ថ្ងៃ, no weekday
+
+
+def test_a_changed_weekday_a_dropped_role_and_an_invented_place_are_each_named():
+    source = "The police arrested 12 suspects in Phnom Penh on Monday."
+    wrong = "ក្រុមគ្រូពេទ្យបានចាប់ខ្លួនមនុស្ស ១២ នាក់នៅភ្នំពេញ និងប្រទេសថៃកាលពីថ្ងៃសុក្រ។"
+    problems = {p.kind: p for p in compare(source, wrong, "en", "km")}
+    assert problems["weekday"].source == "Monday" and problems["weekday"].translation == "ថ្ងៃសុក្រ"
+    assert problems["weekday"].describe() == "weekday changed: source: Monday; translation: ថ្ងៃសុក្រ"
+    assert problems["role"].source == "police" and problems["role"].translation is None
+    assert problems["place"].source is None and problems["place"].translation == "ថៃ"
+
+
+def test_numbers_in_words_are_checked_by_value_across_languages():
+    assert [p.describe() for p in compare("Fourteen schools closed.", "Lapan belas sekolah ditutup.", "en", "ms")] \
+        == ["number changed: source: Fourteen; translation: Lapan belas"]
+    assert compare("Fourteen schools closed.", "Empat belas sekolah ditutup.", "en", "ms") == []
+    # "both countries" is "the two countries" in Khmer: not a number the source lacks
+    assert compare("Officials from both countries met.", "មន្ត្រីមកពីប្រទេសទាំងពីរបានជួបគ្នា។", "en", "km") == []
+
+
+class Echo:
+    """A stand-in translator that gives back what it is given: what the model would see."""
+
+    model = "echo"
+
+    def __init__(self):
+        self.seen = []
+
+    def supports(self, src, tgt):
+        return src != tgt
+
+    def translate_sentences(self, sentences, src, tgt, notes=None, scores=None):
+        self.seen += list(sentences)
+        return list(sentences)
+
+
+@pytest.mark.parametrize("src,tgt", [("en", "km"), ("en", "ms"), ("km", "en"), ("ms", "en")])
+def test_translation_keeps_the_facts_from_the_model_and_puts_them_back_rendered(src, tgt):
+    echo = Echo()
+    out = nb.translate(SENTENCES[src], to=tgt, src=src, translator=echo, cache=None).text
+    weekday = {"en": "Monday", "ms": "Isnin", "km": "ថ្ងៃច័ន្ទ"}
+    assert weekday[src] not in echo.seen[0] and weekday[tgt] in out
+    assert {"en": "February 27, 2024", "ms": "27 Februari 2024", "km": "ថ្ងៃទី២៧ ខែកុម្ភៈ ឆ្នាំ២០២៤"}[tgt] in out
+    off = nb.translate(SENTENCES[src], to=tgt, src=src, translator=Echo(), cache=None, protect_facts=False).text
+    assert weekday[tgt] not in off
+
+
+def test_no_output_carries_a_broken_character():
+    class Broken(Echo):
+        def translate_sentences(self, sentences, src, tgt, notes=None, scores=None):
+            return [s + " Mr. Stephen\ufffd\ufffd" for s in sentences]
+
+    result = nb.translate("The minister spoke.", to="ms", src="en", translator=Broken(), cache=None)
+    assert "\ufffd" not in result.text and any("U+FFFD" in n for n in result.notes)
