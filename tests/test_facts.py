@@ -27,7 +27,7 @@ def test_renderings_are_the_target_languages_forms(src, tgt):
     rendered = dict(renderings([SENTENCES[src]], src, tgt))
     expected = {"en": ["Monday", "February 27, 2024", "olice", "ministry"],
                 "ms": ["hari Isnin", "27 Februari 2024", "olis", "kementerian"],
-                "km": ["ថ្ងៃច័ន្ទ", "ថ្ងៃទី២៧ ខែកុម្ភៈ ឆ្នាំ២០២៤", "នគរបាល", "ក្រសួង"]}[tgt]
+                "km": ["ថ្ងៃចន្ទ", "ថ្ងៃទី២៧ ខែកុម្ភៈ ឆ្នាំ២០២៤", "នគរបាល", "ក្រសួង"]}[tgt]
     for form in expected:
         assert any(form in value for value in rendered.values()), (form, rendered)
     # and a correct translation passes the check, in every direction
@@ -79,10 +79,11 @@ def test_translation_keeps_the_facts_from_the_model_and_puts_them_back_rendered(
     echo = Echo()
     out = nb.translate(SENTENCES[src], to=tgt, src=src, translator=echo, cache=None).text
     weekday = {"en": "Monday", "ms": "Isnin", "km": "ថ្ងៃច័ន្ទ"}
-    assert weekday[src] not in echo.seen[0] and weekday[tgt] in out
+    written = {**weekday, "km": "ថ្ងៃចន្ទ"}  # as Khmer news spells it, not CLDR
+    assert weekday[src] not in echo.seen[0] and written[tgt] in out
     assert {"en": "February 27, 2024", "ms": "27 Februari 2024", "km": "ថ្ងៃទី២៧ ខែកុម្ភៈ ឆ្នាំ២០២៤"}[tgt] in out
     off = nb.translate(SENTENCES[src], to=tgt, src=src, translator=Echo(), cache=None, protect_facts=False).text
-    assert weekday[tgt] not in off
+    assert written[tgt] not in off
 
 
 def test_no_output_carries_a_broken_character():

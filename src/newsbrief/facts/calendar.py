@@ -19,6 +19,11 @@ from functools import lru_cache
 from .found import Found
 
 LANGS = ("en", "ms", "km")
+# Khmer news spells two weekdays otherwise than CLDR: ថ្ងៃចន្ទ in 108 sentences of the Khmer news in
+# ../shared/data/mono against 12 for CLDR's ច័ន្ទ, ព្រហស្បត្តិ៍ in 5 (CLDR's ព្រហស្បតិ៍: 45). Both are read;
+# Monday is written as the news writes it
+_KM_VARIANTS = {"ច័ន្ទ": ("ចន្ទ",), "ព្រហស្បតិ៍": ("ព្រហស្បត្តិ៍",)}
+_KM_WRITTEN = {"ច័ន្ទ": "ចន្ទ"}
 _KM_DIGITS = "០១២៣៤៥៦៧៨៩"
 _DIGIT = r"[0-9០-៩]"
 _SPACE = r"[\s\u200b]*"  # Khmer text writes a zero-width space where a word break may go
@@ -68,7 +73,8 @@ def _patterns(lang: str) -> dict[str, re.Pattern[str]]:
         # a weekday before the day ("ថ្ងៃច័ន្ទ ទី២៧ ...") is a fact of its own
         date_re = (rf"(?:ថ្ងៃ{_SPACE})?ទី{_SPACE}(?P<day>{day}){_SPACE}"
                    rf"{month_re}(?:{_SPACE}ឆ្នាំ{_SPACE}(?P<year>{year}))?")
-        weekday_re = rf"ថ្ងៃ{_SPACE}(?P<weekday>{_alternation(days)})"
+        spellings = [*days, *(v for day in days for v in _KM_VARIANTS.get(day, ()))]
+        weekday_re = rf"ថ្ងៃ{_SPACE}(?P<weekday>{_alternation(spellings)})"
     else:
         # alone, a month is its full name ("Jan" may be a man); "May" is also a verb, so it is a
         # month only after in/of/since/until/by/last/next or before a year
@@ -120,7 +126,7 @@ def find(text: str, lang: str) -> list[Found]:
         taken.append(m.span())
     for m in patterns["weekday"].finditer(text):
         if free(*m.span()):
-            out.append(Found("weekday", days.index(m.group("weekday")), m.start(), m.end(), m.group(0)))
+            out.append(Found("weekday", _weekday(m.group("weekday"), days), m.start(), m.end(), m.group(0)))
             taken.append(m.span())
     for m in patterns["month"].finditer(text):
         word = m.group("month") or m.group(0)
@@ -128,6 +134,13 @@ def find(text: str, lang: str) -> list[Found]:
             out.append(Found("month", month_of[word], m.start(), m.end(), m.group(0)))
             taken.append(m.span())
     return sorted(out, key=lambda f: f.start)
+
+
+def _weekday(word: str, days: tuple[str, ...]) -> int:
+    for i, day in enumerate(days):
+        if word == day or word in _KM_VARIANTS.get(day, ()):
+            return i
+    raise ValueError(word)
 
 
 def _digits(value: int, lang: str) -> str:
@@ -140,7 +153,7 @@ def render(found: Found, lang: str) -> str:
     days, months = names(lang)
     if found.kind == "weekday":
         word = days[found.key]
-        return {"km": f"ថ្ងៃ{word}", "ms": f"hari {word}"}.get(lang, word)
+        return {"km": f"ថ្ងៃ{_KM_WRITTEN.get(word, word)}", "ms": f"hari {word}"}.get(lang, word)
     if found.kind == "month":
         word = months[found.key - 1]
         return f"ខែ{word}" if lang == "km" else word

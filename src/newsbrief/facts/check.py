@@ -18,6 +18,11 @@ from .found import Found
 # A translation may say "one of", "a" or "salah satu" without the number: ones are not checked;
 # nor "both" written as "the two" (Khmer ទាំងពីរ, Malay kedua-dua)
 _UNCHECKED_VALUES = frozenset({1.0})
+# a Khmer number word is read inside other words (បី "three" in ទោះបីជា "although"): in Khmer only
+# digits are compared; vague quantities ("hundreds", "dozens") are no number to keep
+_VAGUE = re.compile(r"^(?:hundreds|thousands|millions|dozens|a dozen|dozen|beratus-ratus|beribu-ribu|berjuta-juta)$",
+                    re.IGNORECASE)
+_KHMER_LETTER = re.compile("[\u1780-\u17d3]")
 _BOTH = re.compile(r"ទាំង\s?ពីរ|\bkedua-dua\b|\bboth\b", re.IGNORECASE)
 
 
@@ -100,9 +105,13 @@ def _compare(kind: str, have: list[Found], got: list[Found], key: Callable[[Foun
     return out
 
 
+def _checked_numbers(text: str) -> list[tuple[float, str]]:
+    return [(v, t) for v, t in number_values(_BOTH.sub(" ", text))
+            if v not in _UNCHECKED_VALUES and not _VAGUE.match(t) and not _KHMER_LETTER.search(t)]
+
+
 def _numbers(source: str, translation: str) -> list[Problem]:
-    have = [(v, t) for v, t in number_values(_BOTH.sub(" ", source)) if v not in _UNCHECKED_VALUES]
-    got = [(v, t) for v, t in number_values(_BOTH.sub(" ", translation)) if v not in _UNCHECKED_VALUES]
+    have, got = _checked_numbers(source), _checked_numbers(translation)
     missing = Counter(v for v, _ in have) - Counter(v for v, _ in got)
     extra = Counter(v for v, _ in got) - Counter(v for v, _ in have)
     out = []

@@ -19,8 +19,8 @@ class Lexicon:
     def _patterns(self) -> dict[str, tuple[re.Pattern[str], dict[str, str]]]:
         out = {}
         for lang in ("en", "ms", "km"):
-            form_id = {form.lower(): e["id"] for e in self.entries.values() for form in e.get(lang, ())}
-            alternation = "|".join(sorted(map(re.escape, form_id), key=len, reverse=True))
+            form_id = {_bare(form).lower(): e["id"] for e in self.entries.values() for form in e.get(lang, ())}
+            alternation = "|".join(sorted((_pattern(form, lang) for form in form_id), key=len, reverse=True))
             # Khmer writes no spaces between words; Latin forms are whole words
             text = alternation if lang == "km" else rf"(?<![\w-])(?:{alternation})(?![\w-])"
             out[lang] = (re.compile(text, re.IGNORECASE), form_id)
@@ -30,14 +30,26 @@ class Lexicon:
         if lang not in self._patterns:
             return []
         pattern, form_id = self._patterns[lang]
-        return [Found(self.kind, form_id[m.group(0).lower()], m.start(), m.end(), m.group(0))
+        return [Found(self.kind, form_id[_bare(m.group(0)).lower()], m.start(), m.end(), m.group(0))
                 for m in pattern.finditer(text)]
 
     def render(self, found: Found, lang: str) -> str:
         """The entry's first form in lang, capitalised as the source wrote it (Latin script)."""
-        form = self.entries[found.key][lang][0]
+        form = _bare(self.entries[found.key][lang][0])
         if lang == "km" or not found.text[:1].isupper():
             return form
         if all(word[:1].isupper() for word in found.text.split()):  # a title: "Prime Minister"
             return " ".join(word[:1].upper() + word[1:] for word in form.split())
         return form[:1].upper() + form[1:]
+
+
+def _bare(form: str) -> str:
+    """A form without the zero-width spaces CLDR and Khmer writers put between words."""
+    return form.replace("\u200b", "")
+
+
+def _pattern(form: str, lang: str) -> str:
+    """A Khmer form may carry a zero-width space between any two letters ("កូរ៉េ\u200bខាង\u200bជើង")."""
+    if lang != "km":
+        return re.escape(form)
+    return "\u200b?".join(map(re.escape, form))

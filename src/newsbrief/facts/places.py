@@ -10,7 +10,7 @@ from .lexicon import Lexicon
 from .roles import glossary
 
 # CLDR territories that are also common words or parts of names in news, left out of the check
-_AMBIGUOUS = frozenset({"AQ", "CH", "CQ", "DG", "EA", "IC", "TA", "UM", "XA", "XB", "GE", "JO", "TD", "TR", "PR",
+_AMBIGUOUS = frozenset({"MF", "SX", "AQ", "CH", "CQ", "DG", "EA", "IC", "TA", "UM", "XA", "XB", "GE", "JO", "TD", "TR", "PR",
                         "NU", "TK", "BV", "HM", "AC", "CP", "EU", "EZ", "UN", "QO"})
 
 
