@@ -1,14 +1,16 @@
 // The newsbrief desk. Article text is untrusted: everything from it is put on the page as
 // text nodes (textContent), never parsed as HTML; the server's Content-Security-Policy allows
-// no inline script either.
+// no inline script either. Every interface string comes from the catalogs through t() (i18n.js);
+// what comes from the article, the brief or the server's model names is marked class="content".
 "use strict";
 
-const LANGS = { en: "English", km: "Khmer", ms: "Malay" };
 const $ = (id) => document.getElementById(id);
 let files = [];          // File objects waiting to be briefed
 let controller = null;   // aborts the request in flight (Cancel)
 let cancelled = false;
 let defaults = {};       // "en-ms" -> default model name, or null
+let results = [];        // {data, name} or {error, name}: drawn again when the interface language changes
+let status = null;       // () => the status line's text, in the current language
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -25,24 +27,26 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
-function langName(code) { return LANGS[code] ? `${LANGS[code]} (${code})` : code; }
-function pct(x) { return `${Math.round(100 * x)}%`; }
+// text from the article, the brief or the server (not the interface): in its own language
+function content(tag, lang, ...children) { return el(tag, { class: "content", lang }, ...children); }
+
+function langName(code) { return I18N.langs.includes(code) ? t("lang.with_code", { name: t(`lang.${code}`), code }) : code; }
 
 function headers(extra) {
-  const h = Object.assign({}, extra || {});
+  const h = Object.assign({ "Accept-Language": I18N.lang }, extra || {});  // error messages in the reader's language
   const key = $("key").value.trim();
   if (key) h["X-API-Key"] = key;
   return h;
 }
 
 async function api(path, options) {
-  const response = await fetch(path, options);
+  const response = await fetch(path, Object.assign({ headers: headers() }, options));
   let data = null;
   try { data = await response.json(); } catch (e) { data = null; }
   if (!response.ok) {
-    const message = (data && data.error) || `${response.status} ${response.statusText}`;
-    const error = new Error(message);
+    const error = new Error((data && (data.message || data.error)) || t("error.http", { status: response.status }));
     error.status = response.status;
+    error.code = data && data.code;
     error.retryAfter = response.headers.get("Retry-After");
     throw error;
   }
@@ -51,6 +55,9 @@ async function api(path, options) {
 
 // ---------------------------------------------------------------- start-up
 async function init() {
+  await setLanguage(preferredLanguage(), false);
+  $("ui").value = I18N.lang;
+  $("ui").addEventListener("change", async (e) => { await setLanguage(e.target.value, true); redraw(); });
   $("to").addEventListener("change", updateHint);
   $("model").addEventListener("change", updateHint);
   $("go").addEventListener("click", start);
@@ -63,18 +70,26 @@ async function init() {
   try {  // the controls work from the start; what the server says arrives when it does
     const health = await api("/api/v1/health");
     $("keybox").hidden = !health.auth;
-  } catch (e) { setStatus(`The server does not answer: ${e.message}`); }
+  } catch (e) { setStatus(() => t("status.no_server", { error: e.message })); }
   await loadModels();
   updateHint();
 }
 
+// everything drawn with t() again, in the language just chosen
+function redraw() {
+  renderFiles();
+  updateHint();
+  if (status) $("status").textContent = status();
+  $("results").replaceChildren(...results.map(renderResult));
+}
+
 async function loadModels() {
   try {
-    const data = await api("/api/v1/models", { headers: headers() });
+    const data = await api("/api/v1/models");
     defaults = data.defaults || {};
     const select = $("model");
     for (const m of data.models) {
-      if (m.installed || m.embedded) select.append(el("option", { value: m.name }, m.name));
+      if (m.installed || m.embedded) select.append(el("option", { value: m.name, class: "content" }, m.name));
     }
   } catch (e) { /* no key yet, or no models: the default stays */ }
 }
@@ -86,8 +101,9 @@ function addFiles(list) {
 
 function renderFiles() {
   const ul = $("filelist");
-  ul.replaceChildren(...files.map((f, i) => el("li", {}, `${f.name} (${Math.ceil(f.size / 1024)} KB) `,
-    el("button", { onclick: () => { files.splice(i, 1); renderFiles(); }, "aria-label": `remove ${f.name}` }, "×"))));
+  ul.replaceChildren(...files.map((f, i) => el("li", {}, content("span", null, f.name), " ",
+    t("input.file_size", { size: formatUnit(Math.ceil(f.size / 1024), "kilobyte") }), " ",
+    el("button", { onclick: () => { files.splice(i, 1); renderFiles(); }, "aria-label": t("input.remove", { name: f.name }) }, "×"))));
 }
 
 // A direction into the reader's language with no default translator: say so before the user waits.
@@ -97,22 +113,22 @@ function updateHint() {
   hint.textContent = "";
   if ($("model").value) return;
   const missing = Object.entries(defaults).filter(([pair, model]) => pair.endsWith(`-${to}`) && !model)
-    .map(([pair]) => pair.replace("-", "→"));
-  if (missing.length) {
-    hint.textContent = `No default translator for ${missing.join(", ")}: articles in those languages need a ` +
-      `translation model chosen above (its measured quality is shown with the brief).`;
-  }
+    .map(([pair]) => pair.split("-").map((code) => t(`lang.${code}`)).join(" → "));
+  if (missing.length) hint.textContent = t("hint.no_default", { directions: formatList(missing) });
 }
 
-function setStatus(text) { $("status").textContent = text; }
+function setStatus(text) {
+  status = text;
+  $("status").textContent = text ? text() : "";
+}
 
 // ---------------------------------------------------------------- briefing
 async function start() {
   const jobs = [];
   const text = $("text").value;
-  if (text.trim()) jobs.push({ name: "Pasted article", text });
+  if (text.trim()) jobs.push({ pasted: true, text });
   for (const f of files) jobs.push({ name: f.name, file: f });
-  if (!jobs.length) { setStatus("Paste an article or drop files first."); return; }
+  if (!jobs.length) { setStatus(() => t("status.nothing")); return; }
   const to = $("to").value;
   const model = $("model").value || null;
   cancelled = false;
@@ -122,27 +138,32 @@ async function start() {
   progress.hidden = false;
   progress.max = jobs.length;
   progress.value = 0;
+  results = [];
   $("results").replaceChildren();
   for (let i = 0; i < jobs.length && !cancelled; i++) {
     const job = jobs[i];
+    const name = () => (job.pasted ? t("job.pasted") : job.name);
+    const params = () => ({ i: i + 1, n: jobs.length, name: name() });
     const t0 = Date.now();
-    const tick = setInterval(() => setStatus(`Briefing ${i + 1} of ${jobs.length}: ${job.name} — ` +
-      `${Math.round((Date.now() - t0) / 1000)} s`), 500);
-    setStatus(`Briefing ${i + 1} of ${jobs.length}: ${job.name}`);
+    const tick = setInterval(() => setStatus(() => t("status.briefing_time", Object.assign(params(),
+      { time: formatUnit(Math.round((Date.now() - t0) / 1000), "second") }))), 500);
+    setStatus(() => t("status.briefing", params()));
     controller = new AbortController();
+    let result;
     try {
-      const data = await briefOne(job, to, model, controller.signal);
-      $("results").append(renderBrief(data, job.name));
+      result = { data: await briefOne(job, to, model, controller.signal), job };
     } catch (e) {
       if (e.name === "AbortError") break;
-      $("results").append(el("div", { class: "card error", role: "alert" }, el("h2", {}, job.name),
-        el("p", {}, e.message), e.retryAfter ? el("p", {}, `Try again in ${e.retryAfter} s.`) : null));
+      result = { error: e, job };
     } finally {
       clearInterval(tick);
     }
+    results.push(result);
+    $("results").append(renderResult(result));
     progress.value = i + 1;
   }
-  setStatus(cancelled ? "Cancelled." : `Done: ${jobs.length} ${jobs.length === 1 ? "brief" : "briefs"}.`);
+  const n = jobs.length;
+  setStatus(cancelled ? () => t("status.cancelled") : () => plural("status.done", n));
   $("go").disabled = false;
   $("cancel").disabled = true;
   progress.hidden = true;
@@ -168,6 +189,17 @@ async function briefOne(job, to, model, signal) {
     headers: headers({ "Content-Type": "application/json" }) });
 }
 
+function jobName(job) { return job.pasted ? t("job.pasted") : job.name; }
+
+function renderResult(r) {
+  const name = jobName(r.job);
+  if (r.data) return renderBrief(r.data, name, r.job);
+  const e = r.error;
+  return el("div", { class: "card error", role: "alert" }, el("h2", {}, r.job.pasted ? name : content("span", null, name)),
+    el("p", {}, e.message),
+    e.retryAfter ? el("p", {}, t("error.retry", { time: formatUnit(Number(e.retryAfter), "second") })) : null);
+}
+
 // ---------------------------------------------------------------- one brief
 // text with every occurrence of the given strings wrapped in <mark>
 function marked(text, needles) {
@@ -182,98 +214,145 @@ function marked(text, needles) {
       if (at >= 0 && (best < 0 || at < best)) { best = at; needle = n; }
     }
     if (best < 0) { out.push(rest); break; }
-    out.push(rest.slice(0, best), el("mark", { title: "not found in the source sentences" }, needle));
+    out.push(rest.slice(0, best), el("mark", { title: t("mark.not_in_source") }, needle));
     rest = rest.slice(best + needle.length);
   }
   return out;
 }
 
-function renderBrief(d, name) {
+// Why a sentence is flagged: structured problems {kind, source, translation, message}. A fact the
+// translation added, dropped or changed is drawn with problem.added / .missing / .changed and the
+// kind's name (kind.<kind>; an unknown kind by its own name); a kind that is no fact (meaning,
+// translation, garbled) with problem.<kind>; any other with problem.other and the server's English
+// message. Briefs from before problems existed carry English reasons: readReasons() reads those.
+function known(key) { return I18N.fallback[key] !== undefined; }
+
+function problemText(p) {
+  const what = known(`kind.${p.kind}`) ? t(`kind.${p.kind}`) : p.kind;
+  const has = (v) => v !== null && v !== undefined && v !== "";
+  if (has(p.source) && has(p.translation)) return t("problem.changed", { what, source: p.source, translation: p.translation });
+  if (has(p.translation)) return t("problem.added", { what, translation: p.translation });
+  if (has(p.source)) return t("problem.missing", { what, source: p.source });
+  if (known(`problem.${p.kind}`)) return t(`problem.${p.kind}`, p);
+  return t("problem.other", { kind: p.kind, details: p.message || "" });
+}
+
+function readReasons(reasons) {
+  return (reasons || []).map((r) => {
+    const m = /^not in the source: (.*)$/.exec(r);
+    if (m) return { kind: "not_in_source", what: m[1] };
+    if (/^translation: reads back poorly/.test(r)) return { kind: "meaning" };
+    if (r.startsWith("translation: ")) return { kind: "translation" };
+    return { kind: "note", message: r };
+  });
+}
+
+// "numbers and names" (older servers) or "numbers, names, dates, ..., meaning (round trip)"
+function checkNames(checked) {
+  return String(checked || "").split(/,\s*|\s+and\s+/).filter(Boolean).map((c) => {
+    const key = `check.${c.split(" ")[0]}`;
+    return known(key) ? t(key) : c;
+  });
+}
+
+function verdictText(faith) {
+  const n = faith.sentences_checked;
+  if (faith.faithful) return t("verdict.faithful", { checks: formatList(checkNames(faith.checked)), n });
+  const flagged = faith.flagged || [...new Set(faith.unsupported.map((p) => p.sentence))];
+  return t("verdict.not_faithful", { flagged: flagged.length, n });
+}
+
+function modelStep(step) { return known(`model.${step}`) ? t(`model.${step}`) : step; }
+
+function renderBrief(d, name, job) {
   const tl = d.target_lang, sl = d.source_lang;
   const unsupported = {};
   for (const p of d.faithfulness.unsupported) unsupported[p.sentence] = p.numbers.concat(p.names);
   const check = {};
-  for (const c of d.check_sentences || []) check[c.sentence] = c.reasons;
+  for (const c of d.check_sentences || []) check[c.sentence] = (c.problems || readReasons(c.reasons)).map(problemText);
+  const reasons = (i) => check[i].join("; ");
 
-  const summary = el("p", { class: "summary", lang: tl }, d.sentences.map((s, i) => [
-    el("span", { class: check[i] ? "s check" : "s", title: check[i] ? `Check this sentence: ${check[i].join("; ")}` : null },
+  const summary = el("p", { class: "summary content", lang: tl }, d.sentences.map((s, i) => [
+    el("span", { class: check[i] ? "s check" : "s", title: check[i] ? t("brief.check_title", { reasons: reasons(i) }) : null },
       marked(s.text, unsupported[i] || [])), " "]));
+  const flagged = Object.keys(check).map(Number).sort((a, b) => a - b);
+  const checks = flagged.length ? el("ul", { class: "checks" }, flagged.map((i) =>
+    el("li", {}, t("brief.check_item", { n: i + 1, reasons: reasons(i) })))) : null;
 
   const figures = d.key_figures.slice(0, 8).map((f) =>
-    el("li", { lang: tl, title: `source: ${f.text}${f.sentence_text ? ` — “${f.sentence_text}”` : ""}` }, f.reader_text));
+    el("li", { class: "content", lang: tl, title: f.sentence_text
+      ? t("brief.figure_source_sentence", { text: f.text, sentence: f.sentence_text })
+      : t("brief.figure_source", { text: f.text }) }, f.reader_text));
 
   const faith = d.faithfulness;
-  const verdict = faith.faithful
-    ? el("p", { class: "verdict good" }, `✓ Faithful: every ${faith.checked === "numbers and names" ? "number and name" : "number"} ` +
-      `of the brief is in its source sentences (${faith.sentences_checked} sentences checked).`)
-    : el("p", { class: "verdict bad" }, "✗ Not faithful: ", faith.unsupported.map((p) =>
-      `sentence ${p.sentence + 1} states ${p.numbers.concat(p.names).join(", ")}, not in its source. `));
+  const verdict = el("p", { class: faith.faithful ? "verdict good" : "verdict bad" }, verdictText(faith));
   const repaired = faith.repaired.length ? el("p", { class: "meta" },
-    `Repaired from the source: sentence ${faith.repaired.map((i) => i + 1).join(", ")}.`) : null;
+    t("verdict.repaired", { list: formatList(faith.repaired.map((i) => formatNumber(i + 1))) })) : null;
 
   const det = d.detection || {};
   const others = (det.other_paragraphs || []).map((p) => el("li", {},
-    `Paragraph ${p.paragraph + 1}: ${langName(p.lang)}, ${pct(p.confidence)} — `, el("span", { lang: p.lang }, p.text)));
+    t("brief.paragraph", { n: p.paragraph + 1, lang: langName(p.lang), pct: formatPercent(p.confidence) }), " ",
+    content("span", p.lang, p.text)));
 
-  const models = Object.entries(d.models).map(([k, v]) => `${k}: ${v || "none (the brief is in the article's language)"}`)
-    .join(" · ");
-  const warnings = (d.warnings || []).map((w) => el("li", {}, w));
+  const models = el("p", { class: "meta models" }, Object.entries(d.models).map(([k, v], i) => [i ? " · " : null,
+    v ? t("model.step", { step: modelStep(k), model: v }) : t("model.step", { step: modelStep(k), model: t("model.none") })]));
+  const warnings = (d.warnings || []).map((w) => content("li", "en", w));
 
   const sources = {};
   for (const s of d.article_sentences || []) sources[s.index] = s.text;
   const rows = d.sentences.map((s, i) => el("tr", {},
-    el("td", { lang: tl }, el("span", { class: "n" }, `${i + 1}`), marked(s.text, unsupported[i] || []),
-      tl !== sl ? el("p", { class: "meta", lang: sl }, s.source_text) : null),
-    el("td", { class: "src", lang: sl }, s.source_sentences.map((k) =>
-      el("p", {}, el("span", { class: "n" }, `#${k + 1}`), sources[k] || "")))));
+    el("td", {}, el("span", { class: "n" }, formatNumber(i + 1)), content("span", tl, marked(s.text, unsupported[i] || [])),
+      tl !== sl ? el("p", { class: "meta content", lang: sl }, s.source_text) : null),
+    el("td", { class: "src" }, s.source_sentences.map((k) =>
+      el("p", {}, el("span", { class: "n" }, `#${formatNumber(k + 1)}`), content("span", sl, sources[k] || ""))))));
 
-  const card = el("article", { class: "card brief" },
-    el("h2", {}, name),
-    el("p", { class: "meta detected" }, `Article: ${langName(det.lang || sl)}` +
-      (det.confidence !== undefined ? ` (${pct(det.confidence)} sure)` : "") + ` → brief in ${langName(tl)}`),
-    others.length ? el("div", { class: "others" }, el("p", { class: "meta" }, "Paragraphs in another language:"),
-      el("ul", {}, others)) : null,
-    el("h3", {}, "Summary"), summary,
-    Object.keys(check).length ? el("p", { class: "legend" },
-      "⚠ marked sentences: the translator's checks flagged them, or they state something not found in the source. Hover for why.") : null,
-    el("h3", {}, "Key figures"), figures.length ? el("ul", { class: "figures" }, figures) : el("p", { class: "meta" }, "none found"),
-    el("p", { class: "legend" }, "Hover a figure to see it in the source."),
-    el("h3", {}, "Faithfulness"), verdict, repaired,
-    el("h3", {}, "Models"), el("p", { class: "meta models" }, models),
-    warnings.length ? el("ul", { class: "warnings" }, warnings) : null,
-    (d.notes || []).length ? el("details", {}, el("summary", {}, `Notes (${d.notes.length})`),
-      el("ul", {}, d.notes.map((n) => el("li", {}, n)))) : null,
-    el("h3", {}, "Side by side"),
-    el("table", { class: "side" }, el("thead", {}, el("tr", {}, el("th", {}, `Brief (${langName(tl)})`),
-      el("th", {}, `From the article (${langName(sl)})`))), el("tbody", {}, rows)),
+  const detected = det.confidence !== undefined
+    ? t("brief.detected_sure", { lang: langName(det.lang || sl), pct: formatPercent(det.confidence), target: langName(tl) })
+    : t("brief.detected", { lang: langName(det.lang || sl), target: langName(tl) });
+  return el("article", { class: "card brief" },
+    el("h2", {}, job.pasted ? name : content("span", null, name)),
+    el("p", { class: "meta detected" }, detected),
+    others.length ? el("div", { class: "others" }, el("p", { class: "meta" }, t("brief.others")), el("ul", {}, others)) : null,
+    el("h3", {}, t("brief.summary")), summary,
+    checks ? el("p", { class: "legend" }, t("brief.legend_check")) : null, checks,
+    el("h3", {}, t("brief.key_figures")),
+    figures.length ? el("ul", { class: "figures" }, figures) : el("p", { class: "meta" }, t("brief.none_found")),
+    el("p", { class: "legend" }, t("brief.figures_legend")),
+    el("h3", {}, t("brief.faithfulness")), verdict, repaired,
+    el("h3", {}, t("brief.models")), models,
+    warnings.length ? el("div", {}, el("p", { class: "meta" }, t("brief.warnings")), el("ul", { class: "warnings" }, warnings)) : null,
+    (d.notes || []).length ? el("details", {}, el("summary", {}, t("brief.notes", { n: d.notes.length })),
+      el("ul", {}, d.notes.map((n) => content("li", "en", n)))) : null,
+    el("h3", {}, t("brief.side_by_side")),
+    el("table", { class: "side" }, el("thead", {}, el("tr", {}, el("th", {}, t("brief.col_brief", { lang: langName(tl) })),
+      el("th", {}, t("brief.col_article", { lang: langName(sl) })))), el("tbody", {}, rows)),
     el("div", { class: "actions" },
-      el("button", { class: "copy", onclick: (e) => copyMarkdown(d, name, e.target) }, "Copy as Markdown"),
-      el("button", { class: "download", onclick: () => downloadJson(d, name) }, "Download JSON")));
-  return card;
+      el("button", { class: "copy", onclick: (e) => copyMarkdown(d, name, e.target) }, t("brief.copy")),
+      el("button", { class: "download", onclick: () => downloadJson(d, job) }, t("brief.download"))));
 }
 
 function markdown(d, name) {
-  const figures = d.key_figures.slice(0, 8).map((f) => f.reader_text).join("; ") || "none found";
-  const faith = d.faithfulness.faithful ? "every number and name found in the source"
-    : d.faithfulness.unsupported.map((p) => `sentence ${p.sentence + 1} states ${p.numbers.concat(p.names).join(", ")}, not in its source`).join("; ");
+  const figures = d.key_figures.slice(0, 8).map((f) => f.reader_text).join("; ") || t("brief.none_found");
   const models = Object.entries(d.models).filter(([, v]) => v).map(([k, v]) => `${k}=${v}`).join(", ");
   return [`## ${name} (${d.source_lang} -> ${d.target_lang})`, "", ...d.sentences.map((s) => `- ${s.text}`), "",
-    `**Key figures:** ${figures}`, "", `**Faithfulness:** ${faith}`, "", `*Models: ${models}*`, ""].join("\n");
+    `**${t("brief.key_figures")}:** ${figures}`, "", `**${t("brief.faithfulness")}:** ${verdictText(d.faithfulness)}`, "",
+    `*${t("brief.models")}: ${models}*`, ""].join("\n");
 }
 
 async function copyMarkdown(d, name, button) {
   const text = markdown(d, name);
   try {
     await navigator.clipboard.writeText(text);
-    button.textContent = "Copied";
+    button.textContent = t("brief.copied");
   } catch (e) {  // no clipboard (plain http on another host): show it to copy by hand
     button.after(el("textarea", { rows: 8, class: "markdown", readonly: true }, text));
   }
 }
 
-function downloadJson(d, name) {
+function downloadJson(d, job) {
   const blob = new Blob([JSON.stringify(d, null, 2)], { type: "application/json" });
-  const a = el("a", { href: URL.createObjectURL(blob), download: `${name.replace(/\.[^.]*$/, "") || "brief"}.brief.json` });
+  const stem = job.pasted ? "brief" : (job.name.replace(/\.[^.]*$/, "") || "brief");
+  const a = el("a", { href: URL.createObjectURL(blob), download: `${stem}.brief.json` });
   document.body.append(a);
   a.click();
   a.remove();
