@@ -39,6 +39,7 @@ from ..errors import (
     UnsupportedLanguageError,
 )
 from .config import ServerConfig
+from .i18n import error_message, negotiate
 from .jobs import ClientGone, JobPool, Overloaded, TimedOut
 from .service import LANGUAGES, Service
 
@@ -99,10 +100,17 @@ class ApiError(Exception):
         self.status, self.code, self.message, self.headers = status, code, message, headers or {}
 
 
-def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    """Every failure: {"error": what went wrong and what to do, "code": a stable word}. `error`
-    is also what LibreTranslate clients read."""
-    return JSONResponse({"error": message, "code": code}, status_code=status, headers=headers)
+def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None,
+                   lang: str = "en", **params) -> JSONResponse:
+    """Every failure: {"error": what went wrong and what to do, "code": a stable word, "message":
+    the same for a reader, in the request's language (lang: i18n.negotiate(Accept-Language);
+    params fill the catalog's placeholders)}. `error` (English) is also what LibreTranslate clients read."""
+    body = {"error": message, "code": code, "message": error_message(lang, code, message, **params)}
+    return JSONResponse(body, status_code=status, headers={**(headers or {}), "Content-Language": lang})
+
+
+def _lang(request: Request) -> str:
+    return negotiate(request.headers.get("accept-language"))
 
 
 _NEWSBRIEF_ERRORS: list[tuple[type, int, str]] = [
@@ -114,34 +122,37 @@ _NEWSBRIEF_ERRORS: list[tuple[type, int, str]] = [
 ]
 
 
-def _newsbrief_error(exc: NewsbriefError, pool: JobPool) -> JSONResponse:
+def _newsbrief_error(exc: NewsbriefError, pool: JobPool, lang: str = "en") -> JSONResponse:
     for kind, status, code in _NEWSBRIEF_ERRORS:
         if isinstance(exc, kind):
             message = str(exc)
             if code == "no_model":
                 message += (" In the API: name a model with translation_model (brief) or model (translate); "
                             "GET /api/v1/models lists them.")
-            headers = {"Retry-After": str(pool.retry_after())} if status in (429, 503) else None
-            return error_response(status, code, message, headers)
+            wait = pool.retry_after() if status in (429, 503) else None
+            headers = {"Retry-After": str(wait)} if wait is not None else None
+            return error_response(status, code, message, headers, lang, seconds=wait)
     raise AssertionError("unreachable: NewsbriefError is the last entry")
 
 
-def _validation_message(exc: RequestValidationError) -> tuple[int, str, str]:
-    parts = []
+def _validation_message(exc: RequestValidationError) -> tuple[int, str, str, list[str]]:
+    """(status, code, message, the fields at fault)"""
+    parts, fields = [], []
     for err in exc.errors():
         if err.get("type") == "json_invalid":
             detail = (err.get("ctx") or {}).get("error", "")
             return 400, "invalid_json", (f"the request body is not valid JSON ({detail} at character "
                                          f"{err['loc'][-1]}); send a JSON object such as "
-                                         f'{{"text": "...", "to": "ms"}} with Content-Type: application/json')
+                                         f'{{"text": "...", "to": "ms"}} with Content-Type: application/json'), []
         where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
+        fields.append(where)
         if err.get("type") == "extra_forbidden":
             parts.append(f"unknown field {where!r}")
         elif err.get("type") == "missing":
             parts.append(f"field {where!r} is required")
         else:
             parts.append(f"{where}: {err.get('msg')}")
-    return 422, "invalid_request", "; ".join(parts) + ". See /docs for the fields each endpoint takes."
+    return 422, "invalid_request", "; ".join(parts) + ". See /docs for the fields each endpoint takes.", fields
 
 
 # ---------------------------------------------------------------------------------- middleware
@@ -155,8 +166,10 @@ class BodyLimit:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        lang = negotiate(dict(scope["headers"]).get(b"accept-language", b"").decode("latin-1"))
         too_big = error_response(413, "too_large", f"the request body is over this server's limit of "
-                                 f"{self.max_body:,} bytes; send a shorter text or one file at a time")
+                                 f"{self.max_body:,} bytes; send a shorter text or one file at a time",
+                                 lang=lang, limit=self.max_body)
         length = dict(scope["headers"]).get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_body):
             return await too_big(scope, receive, send)
@@ -229,11 +242,11 @@ def create_app(config: ServerConfig | None = None, service: Service | None = Non
     # -- errors: JSON with a message and a code; never a stack trace
     @app.exception_handler(NewsbriefError)
     async def _on_newsbrief_error(request: Request, exc: NewsbriefError):
-        return _newsbrief_error(exc, pool)
+        return _newsbrief_error(exc, pool, _lang(request))
 
     @app.exception_handler(ApiError)
     async def _on_api_error(request: Request, exc: ApiError):
-        return error_response(exc.status, exc.code, exc.message, exc.headers)
+        return error_response(exc.status, exc.code, exc.message, exc.headers, _lang(request))
 
     @app.exception_handler(ClientGone)
     async def _on_client_gone(request: Request, exc: ClientGone):
@@ -241,7 +254,8 @@ def create_app(config: ServerConfig | None = None, service: Service | None = Non
 
     @app.exception_handler(RequestValidationError)
     async def _on_invalid(request: Request, exc: RequestValidationError):
-        return error_response(*_validation_message(exc))
+        status, code, message, fields = _validation_message(exc)
+        return error_response(status, code, message, lang=_lang(request), fields=", ".join(fields))
 
     @app.exception_handler(StarletteHTTPException)
     async def _on_http(request: Request, exc: StarletteHTTPException):
@@ -251,13 +265,15 @@ def create_app(config: ServerConfig | None = None, service: Service | None = Non
             exc.status_code, "the request body could not be read as JSON: send UTF-8 encoded JSON "
             "(invalid UTF-8 bytes, or a body that is not JSON)" if exc.status_code == 400
             else str(exc.detail))
-        return error_response(exc.status_code, code, message, getattr(exc, "headers", None))
+        return error_response(exc.status_code, code, message, getattr(exc, "headers", None), _lang(request),
+                              path=request.url.path, method=request.method)
 
     @app.exception_handler(Exception)
     async def _on_bug(request: Request, exc: Exception):
         log.exception("internal error on %s %s", request.method, request.url.path)
         return error_response(500, "internal_error", "newsbrief failed unexpectedly on this request; the server's "
-                                                     "log has the details. Please report it with the input.")
+                                                     "log has the details. Please report it with the input.",
+                              lang=_lang(request))
 
     # -- API keys, compared in constant time
     def check_key(request: Request, given: str | None = None) -> None:
