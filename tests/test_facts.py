@@ -93,3 +93,13 @@ def test_no_output_carries_a_broken_character():
 
     result = nb.translate("The minister spoke.", to="ms", src="en", translator=Broken(), cache=None)
     assert "\ufffd" not in result.text and any("U+FFFD" in n for n in result.notes)
+
+
+def test_a_placeholder_the_model_wrote_without_its_q_is_still_put_back():
+    from newsbrief.translation.protect import Protector
+
+    protector = Protector(glossary=[("Hun Manet", "Hun Manet"), ("Anwar Ibrahim", "Anwar Ibrahim")])
+    masked = protector.mask("Hun Manet and Anwar Ibrahim agreed.")
+    # the seed article's Khmer brief once showed "X5X" where a name should be
+    assert protector.unmask("នាយករដ្ឋមន្ត្រី XQ1X និង X2X បានព្រមព្រៀង។", masked, target_lang="km") \
+        == "នាយករដ្ឋមន្ត្រី Hun Manet និង Anwar Ibrahim បានព្រមព្រៀង។"

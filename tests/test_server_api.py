@@ -382,4 +382,4 @@ def test_sentences_to_check_are_the_judgements_flagged_sentences_with_their_sour
     assert [c["sentence"] for c in checks] == [0, 2]
     assert checks[0]["source"] == "The police arrested 12 suspects on Monday."
     assert checks[0]["reasons"] == ["weekday changed: source: Monday; translation: hari Jumaat"]
-    assert checks[1]["reasons"] == ["translator: segment of sentence 3: looping output; retried, still looping"]
+    assert checks[1]["reasons"] == ["translator: looping output; retried, still looping"]

@@ -36,7 +36,8 @@ FACT_KINDS = ("numbers", "names", "dates", "weekdays", "months", "places", "role
 # the translator's flags that leave a sentence in doubt: a guard still unhappy after the retry,
 # the source kept, a protected term the model dropped (put back at the end of the sentence)
 _UNRESOLVED = ("still", "kept the source", "model dropped")
-_GARBLED = re.compile(r"\ufffd|(?<![A-Za-z])XQ\d*|\dX\d")
+_GARBLED = re.compile(r"\ufffd|(?<![A-Za-z])XQ\d*|(?<![A-Za-z])X\d+X|\dX\d")
+_NOTE_PLACE = re.compile(r"^(?:segment of )?sentence \d+:\s*")  # its number in the translated batch
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ def _judge_one(index: int, text: str, source: str, basis: str, src: str, t: Tran
         problems += [Problem("name", None, n) for n in names.invented(basis, text, src, to)]
         problems += [Problem("garbled", None, m.group(0), "broken characters or a placeholder in the output")
                      for m in _GARBLED.finditer(text)][:1]
-        problems += [Problem("translation", None, None, f"translator: {flag}") for flag in t.flags
+        problems += [Problem("translation", None, None, f"translator: {_NOTE_PLACE.sub('', flag)}") for flag in t.flags
                      if any(sign in flag for sign in _UNRESOLVED)]
         if t.score is not None and t.score < LOW_ROUND_TRIP:
             problems.append(Problem("meaning", None, None,

@@ -20,8 +20,9 @@ URL_RE = r"(?:(?:https?|ftp)://|www\.)[^\s<>\"'{}\[\]]*[^\s<>\"'{}\[\].,;:!?)]"
 EMAIL_RE = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}"
 NUMBER_RE = re.compile(r"(?<!XQ)(?<![\d.,])\d+(?:[.,:/]\d+)*%?")
 # as written, or as the embedded model garbles it ("XQP5X", "XSQ1X", "XQ2Y", "XQ3", and "XJ2X": another
-# letter for the Q, then only with its closing X): still the placeholder
-PLACEHOLDER_RE = re.compile(r"(?<![A-Za-z])X\s*(?:(?:[A-Z]\s*)?Q\s*P?\s*|[A-Z]\s*(?=\d+\s*X(?![^\W\d_])))"
+# letter for the Q, then only with its closing X; "X5X": no Q at all, with its closing X): still the placeholder
+PLACEHOLDER_RE = re.compile(r"(?<![A-Za-z])X\s*(?:(?:[A-Z]\s*)?Q\s*P?\s*|[A-Z]\s*(?=\d+\s*X(?![^\W\d_]))|"
+                            r"(?=\d+X(?![A-Za-z])))"
                             r"(\d+)(?:\s*X|Y(?![^\W\d_]))?", re.IGNORECASE)
 
 
