@@ -39,12 +39,13 @@ def negotiate(accept_language: str | None) -> str:
         if not _TAG.match(tag):
             continue
         q = 1.0
-        match = re.search(r"q\s*=\s*([0-9.]+)", params)
-        if match:
-            try:
-                q = float(match.group(1))
-            except ValueError:
-                continue
+        for param in params.split(";"):
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0  # a weight that is not a number: the entry is left out
         primary = tag.strip().split("-")[0].lower()
         if primary in LANGUAGES and q > best_q:
             best, best_q = primary, q

@@ -227,14 +227,18 @@ function marked(text, needles) {
 // message. Briefs from before problems existed carry English reasons: readReasons() reads those.
 function known(key) { return I18N.fallback[key] !== undefined; }
 
-function problemText(p) {
+function problemText(p, asNodes) {
   const what = known(`kind.${p.kind}`) ? t(`kind.${p.kind}`) : p.kind;
   const has = (v) => v !== null && v !== undefined && v !== "";
-  if (has(p.source) && has(p.translation)) return t("problem.changed", { what, source: p.source, translation: p.translation });
-  if (has(p.translation)) return t("problem.added", { what, translation: p.translation });
-  if (has(p.source)) return t("problem.missing", { what, source: p.source });
-  if (known(`problem.${p.kind}`)) return t(`problem.${p.kind}`, p);
-  return t("problem.other", { kind: p.kind, details: p.message || "" });
+  const fill = (key, params) => (asNodes ? tNodes(key, params) : t(key, Object.fromEntries(
+    Object.entries(params).map(([k, v]) => [k, v instanceof Node ? v.textContent : v]))));
+  const quoted = (v) => content("q", null, v);  // the article's or the translation's words
+  if (has(p.source) && has(p.translation)) return fill("problem.changed", { what, source: quoted(p.source), translation: quoted(p.translation) });
+  if (has(p.translation)) return fill("problem.added", { what, translation: quoted(p.translation) });
+  if (has(p.source)) return fill("problem.missing", { what, source: quoted(p.source) });
+  if (p.kind === "not_in_source") return fill("problem.not_in_source", { what: quoted(p.what) });
+  if (known(`problem.${p.kind}`) && p.kind !== "other") return fill(`problem.${p.kind}`, {});
+  return fill("problem.other", { kind: p.kind, details: content("span", "en", p.message || "") });
 }
 
 function readReasons(reasons) {
@@ -243,7 +247,7 @@ function readReasons(reasons) {
     if (m) return { kind: "not_in_source", what: m[1] };
     if (/^translation: reads back poorly/.test(r)) return { kind: "meaning" };
     if (r.startsWith("translation: ")) return { kind: "translation" };
-    return { kind: "note", message: r };
+    return { kind: "other", message: r };
   });
 }
 
@@ -269,15 +273,16 @@ function renderBrief(d, name, job) {
   const unsupported = {};
   for (const p of d.faithfulness.unsupported) unsupported[p.sentence] = p.numbers.concat(p.names);
   const check = {};
-  for (const c of d.check_sentences || []) check[c.sentence] = (c.problems || readReasons(c.reasons)).map(problemText);
-  const reasons = (i) => check[i].join("; ");
+  for (const c of d.check_sentences || []) check[c.sentence] = c.problems || readReasons(c.reasons);
+  const reasons = (i) => check[i].map((p) => problemText(p, false)).join("; ");
+  const reasonNodes = (i) => check[i].map((p, k) => [k ? "; " : null, problemText(p, true)]);
 
   const summary = el("p", { class: "summary content", lang: tl }, d.sentences.map((s, i) => [
     el("span", { class: check[i] ? "s check" : "s", title: check[i] ? t("brief.check_title", { reasons: reasons(i) }) : null },
       marked(s.text, unsupported[i] || [])), " "]));
   const flagged = Object.keys(check).map(Number).sort((a, b) => a - b);
   const checks = flagged.length ? el("ul", { class: "checks" }, flagged.map((i) =>
-    el("li", {}, t("brief.check_item", { n: i + 1, reasons: reasons(i) })))) : null;
+    el("li", {}, tNodes("brief.check_item", { n: i + 1, reasons: el("span", {}, reasonNodes(i)) })))) : null;
 
   const figures = d.key_figures.slice(0, 8).map((f) =>
     el("li", { class: "content", lang: tl, title: f.sentence_text
@@ -295,7 +300,7 @@ function renderBrief(d, name, job) {
     content("span", p.lang, p.text)));
 
   const models = el("p", { class: "meta models" }, Object.entries(d.models).map(([k, v], i) => [i ? " · " : null,
-    v ? t("model.step", { step: modelStep(k), model: v }) : t("model.step", { step: modelStep(k), model: t("model.none") })]));
+    tNodes("model.step", { step: modelStep(k), model: v ? content("span", null, v) : t("model.none") })]));
   const warnings = (d.warnings || []).map((w) => content("li", "en", w));
 
   const sources = {};

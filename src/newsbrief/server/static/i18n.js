@@ -46,6 +46,7 @@ async function setLanguage(lang, remember) {
   }
   document.documentElement.lang = lang;
   translateStatic(document);
+  document.documentElement.dataset.uiReady = lang;  // the page speaks it now (data-ui-ready)
 }
 
 // Numbers through Intl (Chromium's ICU has no Khmer data, but CLDR's Khmer numbers and percentages
@@ -75,6 +76,17 @@ function t(key, params) {
     const value = params[name];
     return typeof value === "number" ? formatNumber(value) : String(value);
   });
+}
+
+// tNodes(key, params): t() as a list of strings and nodes, for params that are nodes (text from the
+// article or the server kept in its own element: <span class="content" lang=...>)
+function tNodes(key, params) {
+  const nodes = {}, strings = {};
+  for (const [name, value] of Object.entries(params || {})) (value instanceof Node ? nodes : strings)[name] = value;
+  return t(key, strings).split(/(\{\w+\})/).map((part) => {
+    const m = /^\{(\w+)\}$/.exec(part);
+    return m && m[1] in nodes ? nodes[m[1]] : part;
+  }).filter((part) => part !== "");
 }
 
 // plural(key, n): the catalog's key.<CLDR plural category> (en: one/other; km, ms: other)
