@@ -134,6 +134,7 @@ def test_khmer_and_malay_strings_record_where_they_were_checked():
 
 
 def test_the_evidence_check_can_fail():
+    shared_data_path("mono", "km_news.txt")
     sys.path.insert(0, str(REPO / "tools"))
     import i18n_evidence
 
