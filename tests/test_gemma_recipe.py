@@ -57,3 +57,198 @@ def test_checkpoint_becomes_a_model_folder_under_its_own_name(tmp_path, monkeypa
     spec, shipped = infer_spec(out), load_registry()["newsbrief-gemma-mt"]
     assert (spec.name, spec.embedded, spec.quality_warnings) == ("newsbrief-gemma-mt-trial", False, {})
     assert spec.languages == shipped.languages
+
+
+# --- issue 36: round-2 back-translation, fact-rich sentences weighted up, --device ---------------
+
+import prepare  # noqa: E402
+
+
+def _rows(*pairs: tuple[str, str], lang: str = "ms", **extra) -> list[dict]:
+    return [{"src_lang": "en", "tgt_lang": lang, "src": src, "tgt": tgt, "origin": "test", **extra}
+            for src, tgt in pairs]
+
+
+def test_fact_kinds_name_the_classes_of_the_dates_and_roles_issue():
+    assert prepare.fact_kinds("On Monday the Prime Minister said 185 people were held in Phnom Penh in March.",
+                              "en") == ["weekday", "month", "place", "role", "count"]
+    assert prepare.fact_kinds("Polis berkata pada hari Isnin dua belas orang ditahan.", "ms") == [
+        "weekday", "role", "count"]
+    assert prepare.fact_kinds("ថ្ងៃច័ន្ទ ប៉ូលិស បាន ចាប់ខ្លួន មនុស្ស ១៨៥ នាក់ នៅ ភ្នំពេញ។", "km") == [
+        "weekday", "place", "role", "count"]
+    # nothing to weigh: a plain sentence, "one", a label the facts do not read
+    assert prepare.fact_kinds("The cat sat on the mat.", "en") == []
+    assert prepare.fact_kinds("One of them sat on the mat.", "en") == []
+    assert prepare.fact_kinds("Pada hari Isnin.", "id") == []
+
+
+def test_with_facts_reads_both_sides_in_their_languages():
+    row = prepare.with_facts(_rows(("He left.", "Dia pergi pada hari Isnin."))[0])
+    assert row["facts"] == ["weekday"] and row["src"] == "He left."
+    assert prepare.with_facts(_rows(("He left.", "Dia pergi."))[0])["facts"] == []
+
+
+def test_a_later_round_replaces_the_pairs_it_kept_and_no_others(tmp_path):
+    first = _rows(("Old one.", "Satu."), ("Old two.", "Dua."), lang="km", model_step=2145)
+    second = _rows(("New two.", "Dua."), ("New three.", "Tiga."), lang="km", model_step=4488)
+    merged = prepare.merge_rounds([first, second])
+    assert [(r["tgt"], r["src"]) for r in merged] == [("Satu.", "Old one."), ("Dua.", "New two."),
+                                                      ("Tiga.", "New three.")]
+    for name in ("backtranslated_km.r10.jsonl", "backtranslated_km.r2.jsonl", "backtranslated_km.jsonl",
+                 "backtranslated_km.rx.jsonl", "backtranslated_ms.r2.jsonl"):
+        (tmp_path / name).write_text("", "utf-8")
+    assert [p.name for p in prepare.round_files(tmp_path, "km")] == [
+        "backtranslated_km.jsonl", "backtranslated_km.r2.jsonl", "backtranslated_km.r10.jsonl"]
+
+
+def _parallel(data: Path) -> None:
+    """The smallest ../shared/data/parallel prepare.py reads (invented sentences)."""
+    files = {"flores200_dev/flores200_dev.eng": "On Monday the minister spoke.", "flores200_dev/flores200_dev.khm": "ថ្ងៃច័ន្ទ។",
+             "flores200_dev/flores200_dev.zsm": "Pada hari Isnin menteri bercakap.",
+             "flores200_dev/flores200_dev.ind": "Pada hari Senin menteri berbicara.",
+             "wikipedia_dev_km-en/wikipedia_dev_km-en.eng": "A river.", "wikipedia_dev_km-en/wikipedia_dev_km-en.khm": "ទន្លេ។",
+             "wikipedia_devtest_km-en/wikipedia_devtest.eng": "A hill.", "wikipedia_devtest_km-en/wikipedia_devtest.khm": "ភ្នំ។",
+             "tico19_dev/tico19_dev.eng": "Wash hands.", "tico19_dev/tico19_dev.khm": "លាងដៃ។",
+             "tico19_dev/tico19_dev.zsm": "Basuh tangan.", "talpco_en-zsm/talpco.eng": "Good morning.",
+             "talpco_en-zsm/talpco.zsm": "Selamat pagi."}
+    for name, text in files.items():
+        (data / name).parent.mkdir(parents=True, exist_ok=True)
+        (data / name).write_text(text + "\n", "utf-8")
+    for lang in ("km", "ms"):
+        (data / f"en-{lang}.tsv").write_text("english\ttarget\tsource_id\n", "utf-8")
+
+
+def test_prepare_merges_the_rounds_and_marks_fact_rich_pairs(tmp_path, monkeypatch):
+    data, work = tmp_path / "parallel", tmp_path / "work"
+    _parallel(data)
+    work.mkdir()
+    # targets not held out (held_out(tgt, 100) is false for these)
+    targets = [f"Ayat berita nombor {i} pada hari Selasa." if i % 2 else f"Ayat berita biasa {'abcdefgh'[i]}."
+               for i in range(6)]
+    assert not any(prepare.held_out(t, 100) for t in targets)
+    rounds = {"backtranslated_ms.jsonl": [(f"Old {t}", t) for t in targets[:4]],
+              "backtranslated_ms.r2.jsonl": [(f"New {t}", t) for t in targets[2:]]}
+    for name, pairs in rounds.items():
+        (work / name).write_text("".join(json.dumps(r) + "\n" for r in _rows(*pairs, synthetic=True)), "utf-8")
+    monkeypatch.setattr(sys, "argv", ["prepare.py", "--data", str(data), "--work", str(work)])
+    prepare.main()
+    bt = [json.loads(line) for line in (work / "bt_ms.jsonl").read_text("utf-8").splitlines()]
+    assert [r["src"].split()[0] for r in bt] == ["Old", "Old", "New", "New", "New", "New"]
+    assert [r["tgt"] for r in bt] == targets
+    assert [bool(r["facts"]) for r in bt] == [i % 2 == 1 for i in range(6)]
+    assert all(r["synthetic"] for r in bt)
+    flores = [json.loads(line) for line in (work / "flores.jsonl").read_text("utf-8").splitlines()]
+    assert all("weekday" in r["facts"] for r in flores if r["tgt_lang"] != "id")
+
+
+def _work(tmp_path: Path) -> Path:
+    """prepare.py's pools for --mixture news, with "facts": 3 fact-rich rows of 10 in bt_km."""
+    work = tmp_path / "work"
+    work.mkdir()
+    pools = {name: [] for name in train.NEWS_MIXTURE}
+    pools["bt_km"] = [{**r, "facts": ["count"] if i < 3 else []}
+                      for i, r in enumerate(_rows(*[(f"S{i}.", f"T{i}។") for i in range(10)], lang="km"))]
+    pools["tsv_km"] = pools["tsv_ms"] = []
+    for name, rows in pools.items():
+        (work / f"{name}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    return work
+
+
+import train  # noqa: E402
+
+
+def test_fact_weight_takes_fact_rich_examples_that_many_times(tmp_path):
+    work = _work(tmp_path)
+    plain = train.epoch_examples(work, 0, 0, "news")
+    assert sorted(r["src"] for r in plain) == sorted(f"S{i}." for i in range(10))
+    tripled = [r["src"] for r in train.epoch_examples(work, 0, 0, "news", fact_weight=3)]
+    assert {s: tripled.count(s) for s in set(tripled)} == {**{f"S{i}.": 3 for i in range(3)},
+                                                           **{f"S{i}.": 1 for i in range(3, 10)}}
+    # a fraction: that share of the fact-rich rows once more, sampled with the epoch's seed
+    half = [r["src"] for r in train.epoch_examples(work, 0, 0, "news", fact_weight=1.5)]
+    assert len(half) == 10 + round(3 * 0.5)
+    assert half == [r["src"] for r in train.epoch_examples(work, 0, 0, "news", fact_weight=1.5)]
+    assert half != [r["src"] for r in train.epoch_examples(work, 1, 0, "news", fact_weight=1.5)]
+
+
+def test_weight_one_plans_the_epoch_as_before_and_others_need_the_facts(tmp_path):
+    work = _work(tmp_path)
+    rows = [json.loads(line) for line in (work / "bt_km.jsonl").read_text("utf-8").splitlines()]
+    for row in rows:
+        del row["facts"]
+    (work / "bt_km.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    before = train.epoch_examples(work, 2, 0, "news")  # pools of an older prepare.py: still fine
+    assert before == train.epoch_examples(work, 2, 0, "news", fact_weight=1)
+    with pytest.raises(SystemExit, match="run prepare.py again"):
+        train.epoch_examples(work, 2, 0, "news", fact_weight=3)
+    with pytest.raises(SystemExit, match="at least 1"):
+        train.fact_weighted([], 0.5, __import__("random").Random(0))
+
+
+def test_device_flag_cpu_or_a_cuda_that_is_there(monkeypatch):
+    assert train.pick_device("cpu").type == "cpu"
+    monkeypatch.setattr(train.torch.cuda, "is_available", lambda: False)
+    with pytest.raises(SystemExit, match="no CUDA GPU"):
+        train.pick_device("cuda")
+    monkeypatch.setattr(train.torch.cuda, "is_available", lambda: True)
+    assert train.pick_device("cuda").type == "cuda"
+    with pytest.raises(SystemExit, match="cpu or cuda"):
+        train.pick_device("tpu")
+
+
+class _FakeTranslator:
+    """Malay -> 'English' by a fixed table; a sentence it does not know comes back empty (dropped)."""
+
+    def __init__(self, table):
+        self.table, self.calls = table, []
+
+    def translate_sentences(self, batch, src, tgt):
+        self.calls.append(list(batch))
+        return [self.table.get(s, "") for s in batch]
+
+
+def test_backtranslate_resumes_records_positions_without_text_and_passes_the_device(tmp_path, monkeypatch):
+    import backtranslate
+
+    sentences = [f"Polis menahan {w} orang lelaki di bandar itu semalam." for w in
+                 ("dua", "tiga", "empat", "lima", "enam")]
+    mono = tmp_path / "ms_news.txt"
+    mono.write_text("\n".join(sentences + ["terlalu pendek."]) + "\n", "utf-8")
+    table = {s: s.replace("Polis menahan", "Police held").replace("orang lelaki di bandar itu semalam",
+                                                                  "men in the town yesterday") for s in sentences[1:]}
+    fake, seen = _FakeTranslator(table), {}
+
+    def get_translator(src, tgt, **kwargs):
+        seen.update(kwargs, pair=(src, tgt))
+        return fake
+
+    monkeypatch.setattr(backtranslate, "get_translator", get_translator)
+    out, positions = tmp_path / "bt" / "backtranslated_ms.r2.jsonl", tmp_path / "backtranslation.json"
+    out.parent.mkdir()
+    argv = ["backtranslate.py", "--mono", str(mono), "--lang", "ms", "--out", str(out), "--chunk", "2",
+            "--device", "cuda", "--threads", "1", "--positions", str(positions), "--key", "ms round 2"]
+    monkeypatch.setattr(sys, "argv", argv + ["--limit", "3"])
+    backtranslate.main()
+    assert seen["pair"] == ("ms", "en") and seen["device"] == "cuda" and seen["threads"] == 1
+    order = backtranslate.candidates(mono, "ms")
+    assert sorted(order) == sorted(sentences) and [len(c) for c in fake.calls] == [2, 1]
+    assert out.with_suffix(".position").read_text() == "3"
+    monkeypatch.setattr(sys, "argv", argv)  # resumes at 3: the last two, nothing twice
+    backtranslate.main()
+    assert [s for c in fake.calls for s in c] == order
+    rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert sorted(r["tgt"] for r in rows) == sorted(sentences[1:])  # "dua" came back empty: dropped
+    assert all(r["synthetic"] and r["src"].startswith("Police held") and r["origin"] == "bt_ms" for r in rows)
+    record = json.loads(positions.read_text("utf-8"))["ms round 2"]
+    assert (record["position"], record["usable"], record["pairs_in_out"], record["device"]) == (5, 5, 4, "cuda")
+    assert "Polis" not in positions.read_text("utf-8")  # how far, never the text
+
+
+def test_backtranslate_refuses_an_unknown_device(tmp_path, monkeypatch, capsys):
+    import backtranslate
+
+    monkeypatch.setattr(sys, "argv", ["backtranslate.py", "--mono", str(tmp_path / "x"), "--lang", "km",
+                                      "--out", str(tmp_path / "o.jsonl"), "--device", "tpu"])
+    with pytest.raises(SystemExit):
+        backtranslate.main()
+    assert "invalid choice: 'tpu'" in capsys.readouterr().err

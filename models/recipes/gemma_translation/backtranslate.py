@@ -10,15 +10,23 @@ order; a rerun appends after what OUT already holds (time-boxed with --minutes).
 
     python models/recipes/gemma_translation/backtranslate.py --mono ../shared/data/mono/km_news.txt \\
         --lang km --out .work/gemma_mt/backtranslated_km.jsonl --minutes 60
+
+Round 2 (issue 36) writes backtranslated_LANG.r2.jsonl with the current shipped model, from the
+first sentence of the same order; prepare.py lets its pairs replace round 1's. --positions
+records how far each run got in a small committed JSON (numbers only, never the text), so a
+fresh machine knows where the last one stopped; --device cuda runs the same on a GPU, and
+--threads 1 keeps it to one core (it runs niced beside other work).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 from prepare import clean, clean_khmer
@@ -31,6 +39,16 @@ _KHMER = re.compile("[\u1780-\u17ff]")
 # English characters per source character: FLORES dev has its 1st-99th percentiles at 0.59-1.42 (Khmer,
 # median 0.91) and 0.65-1.22 (Malay, 0.90); outside this, words were dropped or invented
 RATIO = {"km": (0.55, 1.5), "ms": (0.6, 1.3)}
+SHIPPED_STATE = Path(__file__).resolve().parents[2] / "newsbrief-gemma-mt" / "state.json"
+
+
+def record(path: Path, key: str, entry: dict) -> None:
+    """Update one entry of the committed positions file (how far each run got; never the text)."""
+    data = json.loads(path.read_text("utf-8")) if path.is_file() else {}
+    data[key] = {**data.get(key, {}), **entry}
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    tmp.replace(path)
 
 
 def usable(sentence: str, lang: str) -> bool:
@@ -63,6 +81,11 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=60)
     parser.add_argument("--limit", type=int, default=0, help="stop after this many sentences in OUT (0: all)")
     parser.add_argument("--chunk", type=int, default=48)
+    parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu",
+                        help="where CTranslate2 runs (same sentences, same order, same filters)")
+    parser.add_argument("--threads", type=int, default=0, help="CPU threads (0: every usable core)")
+    parser.add_argument("--positions", type=Path, help="committed JSON recording how far OUT got (no text)")
+    parser.add_argument("--key", help="this run's entry in --positions (default: OUT's file name)")
     args = parser.parse_args()
 
     pool = candidates(args.mono, args.lang)
@@ -70,10 +93,13 @@ def main() -> None:
     position_file = args.out.with_suffix(".position")
     position = int(position_file.read_text()) if position_file.is_file() else 0
     end = min(len(pool), args.limit or len(pool))
-    translator = get_translator(args.lang, "en", config=TranslateConfig(batch_size=args.chunk, retry=False))
-    print(f"{len(pool)} usable {args.lang} sentences; starting at {position}", flush=True)
-    started = time.monotonic()
+    translator = get_translator(args.lang, "en", config=TranslateConfig(batch_size=args.chunk, retry=False),
+                               device=args.device, threads=args.threads or None)
+    print(f"{len(pool)} usable {args.lang} sentences; starting at {position}; pid {os.getpid()}", flush=True)
+    started, cpu_started = time.monotonic(), time.process_time()
+    model_step = json.loads(SHIPPED_STATE.read_text("utf-8")).get("step") if SHIPPED_STATE.is_file() else None
     kept = dropped = 0
+    before = sum(1 for _ in open(args.out, encoding="utf-8")) if args.out.is_file() else 0
     with open(args.out, "a", encoding="utf-8") as out:
         while position < end and time.monotonic() - started < args.minutes * 60:
             batch = pool[position:min(end, position + args.chunk)]
@@ -86,7 +112,8 @@ def main() -> None:
                     dropped += 1
                     continue
                 out.write(json.dumps({"src_lang": "en", "tgt_lang": args.lang, "src": text, "tgt": source,
-                                      "origin": f"bt_{args.lang}", "synthetic": True}, ensure_ascii=False) + "\n")
+                                      "origin": f"bt_{args.lang}", "synthetic": True,
+                                      "model_step": model_step}, ensure_ascii=False) + "\n")
                 kept += 1
             out.flush()
             position += len(batch)
@@ -94,6 +121,14 @@ def main() -> None:
             elapsed = time.monotonic() - started
             print(f"{position}/{end} sentences; kept {kept}, dropped {dropped}; {(kept + dropped) / elapsed:.2f}/s",
                   flush=True)
+            if args.positions:
+                record(args.positions, args.key or args.out.name, {
+                    "lang": args.lang, "mono": args.mono.name, "position": position, "usable": len(pool),
+                    "pairs_in_out": before + kept,
+                    "model_step": model_step, "device": args.device,
+                    "kept_this_run": kept, "dropped_this_run": dropped, "seconds_this_run": round(elapsed),
+                    "cpu_seconds_this_run": round(time.process_time() - cpu_started),
+                    "updated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")})
 
 
 if __name__ == "__main__":

@@ -13,13 +13,17 @@ Training data only (../shared/data/SOURCES.md): never anything under eval/. Writ
   talpco.jsonl   TALPCo, short everyday English <-> Malaysian Malay
   wiki.jsonl     also takes the FLoRes v1 Wikipedia devtest (released from evaluation to training)
   bt_km.jsonl, bt_ms.jsonl   back-translations: synthetic English -> real Khmer / Malaysian news,
-                 from backtranslate.py's WORK/backtranslated_{km,ms}.jsonl when there, minus the held-out ones
+                 from backtranslate.py's WORK/backtranslated_{km,ms}.jsonl (round 1) and
+                 backtranslated_{km,ms}.r2.jsonl (round 2, ...) when there, minus the held-out ones: a
+                 later round's pair replaces an earlier one's for the same news sentence when it passed
+                 backtranslate.py's filter (its file holds only those); otherwise the earlier pair stays
   valid.jsonl    a hash-selected 4% of the FLORES and Wikipedia dev lines and 0.5% of the TSV
                  pairs, held out of every pool (validation loss, development chrF++)
   valid_news.jsonl  the same 4% of TICO-19 and of the Wikipedia devtest, and 1% of the back-
                  translations: the news/health domain the new pools add (a second validation loss)
-One JSON object a line: {"src_lang", "tgt_lang", "src", "tgt", "origin"}; both directions of
-every pair. train.py mixes the pools into epochs.
+One JSON object a line: {"src_lang", "tgt_lang", "src", "tgt", "origin", "facts"}; both directions
+of every pair. "facts" lists the kinds of fact either side names (weekday, month, date, place,
+role, count: newsbrief.facts), for train.py's --fact-weight. train.py mixes the pools into epochs.
 
     python models/recipes/gemma_translation/prepare.py --data ../shared/data/parallel --work .work/gemma_mt
 """
@@ -36,10 +40,13 @@ import unicodedata
 from pathlib import Path
 
 from newsbrief import detect
+from newsbrief.facts.check import facts as found_facts
+from newsbrief.facts.figures import number_values
 
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _KHMER = "\u1780-\u17ff\u19e0-\u19ff"
 _KHMER_GAP = re.compile(f"(?<=[{_KHMER}]) +(?=[{_KHMER}])")
+_KHMER_LETTER = re.compile("[\u1780-\u17d3]")
 _MARKUP = re.compile(r"[%{}<>&_\\|\t]|\$\w|https?:|\.\w{2,4}\b|\s{2,}")
 
 
@@ -68,6 +75,48 @@ def prose(en: str, tgt: str, lang: str) -> bool:
     if _MARKUP.search(tgt) or en == tgt or not 0.3 <= len(tgt) / len(en) <= 3.5:
         return False
     return lang != "km" or bool(re.search(f"[{_KHMER}]", tgt))
+
+
+FACT_LANGS = ("en", "km", "ms")
+FACT_KINDS = ("weekday", "month", "date", "place", "role", "count")
+
+
+def fact_kinds(text: str, lang: str) -> list[str]:
+    """The kinds of fact a sentence names (newsbrief.facts): weekday, month, date, place, role,
+    and count (a number other than one; in Khmer only digits, as facts.check compares them)."""
+    if lang not in FACT_LANGS:
+        return []
+    kinds = {kind for kind, found in found_facts(text, lang).items() if found}
+    if any(value != 1 and not _KHMER_LETTER.search(token) for value, token in number_values(text)):
+        kinds.add("count")
+    return [k for k in FACT_KINDS if k in kinds]
+
+
+def with_facts(row: dict) -> dict:
+    kinds = set(fact_kinds(row["src"], row["src_lang"])) | set(fact_kinds(row["tgt"], row["tgt_lang"]))
+    return {**row, "facts": [k for k in FACT_KINDS if k in kinds]}
+
+
+def merge_rounds(rounds: list[list[dict]]) -> list[dict]:
+    """Back-translated pairs of several rounds, one per news sentence (the target): a later
+    round's pair replaces an earlier one's (each round's file holds only what passed the
+    filter, and each round's model is the better one); first-seen order kept."""
+    best: dict[str, dict] = {}
+    for rows in rounds:
+        for row in rows:
+            best[row["tgt"]] = row
+    return list(best.values())
+
+
+def round_files(work: Path, lang: str) -> list[Path]:
+    """backtranslated_LANG.jsonl (round 1), then backtranslated_LANG.r2.jsonl, .r3, ... in order."""
+    later = {}
+    for path in work.glob(f"backtranslated_{lang}.r*.jsonl"):
+        match = re.fullmatch(rf"backtranslated_{lang}\.r(\d+)\.jsonl", path.name)
+        if match:
+            later[int(match.group(1))] = path
+    first = work / f"backtranslated_{lang}.jsonl"
+    return ([first] if first.is_file() else []) + [later[n] for n in sorted(later)]
 
 
 def both_ways(en: str, other: str, lang: str, origin: str) -> list[dict]:
@@ -119,12 +168,14 @@ def main() -> None:
     for en, ms in zip(lines(talpco / "talpco.eng"), lines(talpco / "talpco.zsm")):
         pools["talpco"] += both_ways(clean(en), clean(ms), "ms", "talpco")
 
-    for lang in ("km", "ms"):
-        path = args.work / f"backtranslated_{lang}.jsonl"
-        if path.is_file():  # one direction only: the English side is synthetic
-            for line in path.read_text("utf-8").splitlines():
-                row = json.loads(line)
-                pools["valid_news" if held_out(row["tgt"], 100) else f"bt_{lang}"].append(row)
+    for lang in ("km", "ms"):  # one direction only: the English side is synthetic
+        files = round_files(args.work, lang)
+        rounds = [[json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+                  for path in files]
+        for row in merge_rounds(rounds):
+            pools["valid_news" if held_out(row["tgt"], 100) else f"bt_{lang}"].append(row)
+        if files:
+            print(f"bt_{lang}: {', '.join(f'{p.name} {len(r)}' for p, r in zip(files, rounds))}")
 
     csv.field_size_limit(sys.maxsize)
     for lang in ("km", "ms"):
@@ -144,8 +195,8 @@ def main() -> None:
     for name, rows in pools.items():
         with open(args.work / f"{name}.jsonl", "w", encoding="utf-8") as out:
             for row in rows:
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
-        print(f"{name}: {len(rows)} examples")
+                out.write(json.dumps(with_facts(row), ensure_ascii=False) + "\n")
+        print(f"{name}: {len(rows)} examples")  # "facts" added on the way out
 
 
 if __name__ == "__main__":

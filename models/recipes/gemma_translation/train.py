@@ -13,7 +13,12 @@ Methods (--method), compared per CPU hour in README.md:
 
 Each epoch is a fixed mixture of the pools prepare.py wrote: FLORES dev twice, Wikipedia dev
 once and --tsv-per-epoch pairs of each TSV (a new sample each epoch), shuffled with the
-epoch's seed and batched by length. The loss is on the target tokens only.
+epoch's seed and batched by length. The loss is on the target tokens only. With --fact-weight W,
+an example whose sentences name a weekday, month, date, place, role or count (prepare.py's
+"facts") is taken W times as often (W may be a fraction: its share sampled anew each epoch).
+
+--device cuda runs the same steps on a GPU (same data, same plan, the same files written);
+the default is the CPU.
 
     python models/recipes/gemma_translation/train.py --work .work/gemma_mt \\
         --out models/newsbrief-gemma-mt-adapter --minutes 120
@@ -51,7 +56,21 @@ def read_jsonl(path: Path) -> list[dict]:
 NEWS_MIXTURE = {"flores": 1, "flores_id": 1, "wiki": 0.5, "tico": 1, "talpco": 0.5, "bt_km": 1, "bt_ms": 1}
 
 
-def epoch_examples(work: Path, epoch: int, tsv_per_epoch: int, mixture: str = "prose") -> list[dict]:
+def fact_weighted(rows: list[dict], weight: float, rng: random.Random) -> list[dict]:
+    """rows with each fact-rich one (prepare.py's "facts" not empty) taken `weight` times in all."""
+    if weight == 1:
+        return rows
+    if weight < 1:
+        raise SystemExit("--fact-weight is at least 1")
+    if any("facts" not in row for row in rows):
+        raise SystemExit("--fact-weight needs the pools' \"facts\": run prepare.py again")
+    rich = [row for row in rows if row["facts"]]
+    extra = weight - 1
+    return rows + rich * int(extra) + rng.sample(rich, round(len(rich) * (extra - int(extra))))
+
+
+def epoch_examples(work: Path, epoch: int, tsv_per_epoch: int, mixture: str = "prose",
+                   fact_weight: float = 1) -> list[dict]:
     rng = random.Random(1000 + epoch)
     if mixture == "news":
         rows = []
@@ -67,6 +86,7 @@ def epoch_examples(work: Path, epoch: int, tsv_per_epoch: int, mixture: str = "p
         pairs = [pool[i:i + 2] for i in range(0, len(pool), 2)]  # both directions of one pair stay together
         for pair in rng.sample(pairs, min(tsv_per_epoch, len(pairs))):
             rows += pair
+    rows = fact_weighted(rows, fact_weight, rng)
     rng.shuffle(rows)
     return rows
 
@@ -95,6 +115,15 @@ def batches(encoded: list[tuple[list[int], int]], max_batch_tokens: int) -> list
         if batch:
             out.append(batch)
     return out
+
+
+def pick_device(name: str) -> torch.device:
+    """--device: "cpu", or "cuda" where torch sees a GPU (refused, not silently the CPU, where not)."""
+    if name == "cuda" and not torch.cuda.is_available():
+        raise SystemExit("--device cuda: torch sees no CUDA GPU here (use --device cpu)")
+    if name not in ("cpu", "cuda"):
+        raise SystemExit(f"--device {name}: cpu or cuda")
+    return torch.device(name)
 
 
 def collate(encoded, batch: list[int], pad_id: int):
@@ -168,7 +197,7 @@ def save(model, method: str, out: Path, state: dict, optimizer, work: Path) -> N
     from safetensors.torch import save_file
 
     out.mkdir(parents=True, exist_ok=True)
-    tensors = {k: v.detach().to(torch.float16).contiguous() for k, v in trained_state(model, method).items()}
+    tensors = {k: v.detach().to("cpu", torch.float16).contiguous() for k, v in trained_state(model, method).items()}
     save_file(tensors, str(out / "trained.safetensors.tmp"))
     (out / "trained.safetensors.tmp").replace(out / "trained.safetensors")
     (out / "state.json").write_text(json.dumps(state, indent=1) + "\n", "utf-8")
@@ -176,11 +205,11 @@ def save(model, method: str, out: Path, state: dict, optimizer, work: Path) -> N
 
 
 @torch.no_grad()
-def validation_loss(model, encoded, pad_id: int, max_batch_tokens: int) -> float:
+def validation_loss(model, encoded, pad_id: int, max_batch_tokens: int, device: torch.device = torch.device("cpu")) -> float:
     model.eval()
     total, count = 0.0, 0
     for batch in batches(encoded, max_batch_tokens):
-        ids, mask, labels = collate(encoded, batch, pad_id)
+        ids, mask, labels = (t.to(device) for t in collate(encoded, batch, pad_id))
         logits = model(input_ids=ids, attention_mask=mask).logits[:, :-1]
         gold = labels[:, 1:]
         loss = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), gold.reshape(-1),
@@ -211,8 +240,15 @@ def main() -> None:
                         help="prose: FLORES twice, Wikipedia, the Indonesian contrast (to step 2145); news: NEWS_MIXTURE "
                              "(TICO-19, TALPCo, the back-translations). A new mixture starts a new epoch count.")
     parser.add_argument("--valid-examples", type=int, default=192)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--fact-weight", type=float, default=1,
+                        help="take examples that name a weekday, month, date, place, role or count this many times "
+                             "as often (prepare.py's \"facts\"; 1: as the others). A change starts the epoch anew.")
+    parser.add_argument("--threads", type=int, default=2, help="CPU threads (--device cpu)")
+    parser.add_argument("--device", default="cpu", help="cpu or cuda: the same data, steps and files")
     args = parser.parse_args()
+    device = pick_device(args.device)
+    if args.fact_weight < 1:
+        raise SystemExit("--fact-weight is at least 1")
     torch.manual_seed(0)
     torch.set_num_threads(args.threads)
     lr = args.lr or (2e-4 if args.method == "lora" else 3e-5)
@@ -230,7 +266,7 @@ def main() -> None:
         vocab = VocabMap.load(vocab_dir)
     trim_model(model, vocab)
     print(f"vocabulary trimmed to {len(vocab)} tokens", flush=True)
-    model = trainable(model, args.method, args.train_layers)
+    model = trainable(model, args.method, args.train_layers).to(device)
     if args.method == "lora":
         (args.out / "adapter.json").write_text(json.dumps(LORA) + "\n", "utf-8")
     state = {"method": args.method, "step": 0, "epoch": 0, "batch": 0, "seconds": 0.0, "target_tokens": 0,
@@ -244,7 +280,12 @@ def main() -> None:
         if state.get("mixture", "prose") != args.mixture:
             print(f"mixture {state.get('mixture', 'prose')} -> {args.mixture}: epochs counted anew", flush=True)
             state.update(mixture=args.mixture, epoch=0, batch=0, tsv_per_epoch=args.tsv_per_epoch, lr=lr)
+        if state.get("fact_weight", 1) != args.fact_weight:
+            print(f"fact weight {state.get('fact_weight', 1)} -> {args.fact_weight}: epoch {state['epoch']} "
+                  "planned anew from its first batch", flush=True)
+            state["batch"] = 0
     state["mixture"] = args.mixture
+    state["fact_weight"] = args.fact_weight
     model.train()
     params = [p for p in model.parameters() if p.requires_grad]
     print(f"{sum(p.numel() for p in params) / 1e6:.2f}M trainable parameters", flush=True)
@@ -252,7 +293,7 @@ def main() -> None:
     saved_optimizer = args.work / f"optimizer-{args.method}.pt"
     warm_from = state["step"]
     if state["step"] and saved_optimizer.is_file():
-        optimizer.load_state_dict(torch.load(saved_optimizer))
+        optimizer.load_state_dict(torch.load(saved_optimizer, map_location=device))
         warm_from = -args.warmup  # moments restored: no new warm-up
     pad_id = vocab.new_id(tokenizer.pad_token_id)
 
@@ -266,9 +307,9 @@ def main() -> None:
                                                                                           len(news_rows)))]
 
     def evaluate(point: dict) -> dict:
-        point["valid_loss"] = validation_loss(model, valid, pad_id, args.batch_tokens)
+        point["valid_loss"] = validation_loss(model, valid, pad_id, args.batch_tokens, device)
         if news:
-            point["valid_news_loss"] = validation_loss(model, news, pad_id, args.batch_tokens)
+            point["valid_news_loss"] = validation_loss(model, news, pad_id, args.batch_tokens, device)
         print(f"step {point['step']}: validation loss {point['valid_loss']:.4f}"
               + (f", news {point['valid_news_loss']:.4f}" if news else ""), flush=True)
         return point
@@ -290,11 +331,11 @@ def main() -> None:
     log_time = start
     done = False
     while not done:
-        rows = epoch_examples(args.work, state["epoch"], args.tsv_per_epoch, args.mixture)
+        rows = epoch_examples(args.work, state["epoch"], args.tsv_per_epoch, args.mixture, args.fact_weight)
         encoded = [encode(tokenizer, vocab, r) for r in rows]
         plan = batches(encoded, args.batch_tokens)
         while state["batch"] < len(plan):
-            ids, mask, labels = collate(encoded, plan[state["batch"]], pad_id)
+            ids, mask, labels = (t.to(device) for t in collate(encoded, plan[state["batch"]], pad_id))
             step_lr = lr * min(1.0, (state["step"] - warm_from + 1) / args.warmup) * decay(state["step"],
                                                                                            args.cosine_until)
             for group in optimizer.param_groups:
