@@ -281,6 +281,8 @@ def create_app(config: ServerConfig | None = None, service: Service | None = Non
             return
         auth = request.headers.get("authorization", "")
         given = given or request.headers.get("x-api-key") or (auth[7:] if auth.lower().startswith("bearer ") else None)
+        if given and not isinstance(given, str):  # api_key in a LibreTranslate JSON body: any JSON value
+            raise ApiError(400, "invalid_request", "api_key must be a string (the API key)")
         if not given:
             raise ApiError(401, "no_api_key", "this server needs an API key: send `Authorization: Bearer KEY` or "
                                               "`X-API-Key: KEY` (LibreTranslate clients: api_key)",

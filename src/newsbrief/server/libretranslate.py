@@ -51,7 +51,7 @@ def _required(fields: dict[str, Any], name: str) -> Any:
 def _lang(code: Any, role: str, auto: bool = False) -> str | None:
     if auto and code == "auto":
         return None
-    if code not in LANGUAGES:
+    if not isinstance(code, str) or code not in LANGUAGES:
         raise ConfigError(f"{role} language {code!r} is not supported; newsbrief knows "
                           f"{', '.join(LANGUAGES)}{' (or auto)' if auto else ''}: GET /languages")
     return code
