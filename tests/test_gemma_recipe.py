@@ -130,8 +130,15 @@ def test_prepare_merges_the_rounds_and_marks_fact_rich_pairs(tmp_path, monkeypat
               "backtranslated_ms.r2.jsonl": [(f"New {t}", t) for t in targets[2:]]}
     for name, pairs in rounds.items():
         (work / name).write_text("".join(json.dumps(r) + "\n" for r in _rows(*pairs, synthetic=True)), "utf-8")
+    # the Khmer side of the parallel sets: training only, even where the news rule would hold it out
+    parallel_target = next(f"ប្រយោគ{i}។" for i in range(1000) if prepare.held_out(f"ប្រយោគ{i}។", 100))
+    (work / "backtranslated_km_parallel.r2.jsonl").write_text(
+        json.dumps(_rows(("A sentence.", parallel_target), lang="km", synthetic=True)[0]) + "\n", "utf-8")
     monkeypatch.setattr(sys, "argv", ["prepare.py", "--data", str(data), "--work", str(work)])
     prepare.main()
+    assert [json.loads(line)["tgt"] for line in (work / "bt_km.jsonl").read_text("utf-8").splitlines()] == [
+        parallel_target]
+    assert (work / "valid_news.jsonl").read_text("utf-8") == ""
     bt = [json.loads(line) for line in (work / "bt_ms.jsonl").read_text("utf-8").splitlines()]
     assert [r["src"].split()[0] for r in bt] == ["Old", "Old", "New", "New", "New", "New"]
     assert [r["tgt"] for r in bt] == targets
@@ -252,3 +259,23 @@ def test_backtranslate_refuses_an_unknown_device(tmp_path, monkeypatch, capsys):
     with pytest.raises(SystemExit):
         backtranslate.main()
     assert "invalid choice: 'tpu'" in capsys.readouterr().err
+
+
+def test_parallel_khmer_leaves_out_what_prepare_holds_out(tmp_path, monkeypatch):
+    import backtranslate
+
+    data = tmp_path / "parallel"
+    _parallel(data)
+    english = [f"Sentence number {i} of the set." for i in range(60)]
+    khmer = [f"ប្រយោគ{'ក' * (i % 7 + 1)}នេះគឺជាប្រយោគវែងមួយដែលមានអក្សរខ្មែរច្រើនគ្រប់គ្រាន់{i}។" for i in range(60)]
+    held = {k for e, k in zip(english, khmer) if prepare.held_out(prepare.clean(e), 25)}
+    assert 0 < len(held) < 60
+    (data / "tico19_dev/tico19_dev.eng").write_text("\n".join(english) + "\n", "utf-8")
+    (data / "tico19_dev/tico19_dev.khm").write_text("\n".join(khmer) + "\n", "utf-8")
+    (data / "tico19_dev/tico19_dev.zsm").write_text("\n".join(english) + "\n", "utf-8")
+    pool = backtranslate.select(backtranslate.parallel_khmer(data), "km")
+    assert set(pool) == set(khmer) - held  # the toy FLORES/Wikipedia lines are too short to be usable
+    monkeypatch.setattr(sys, "argv", ["backtranslate.py", "--parallel", str(data), "--lang", "ms",
+                                      "--out", str(tmp_path / "o.jsonl")])
+    with pytest.raises(SystemExit):
+        backtranslate.main()

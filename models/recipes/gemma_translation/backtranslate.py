@@ -29,7 +29,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from prepare import clean, clean_khmer
+from prepare import clean, clean_khmer, held_out, lines
 
 from newsbrief.translation import guards
 from newsbrief.translation.api import get_translator
@@ -61,10 +61,33 @@ def usable(sentence: str, lang: str) -> bool:
 
 
 def candidates(path: Path, lang: str, seed: int = 0) -> list[str]:
+    return select(path.read_text("utf-8").splitlines(), lang, seed)
+
+
+# the Khmer side of the human parallel sets (prepare.py's files; FLORES dev, Wikipedia dev and devtest,
+# TICO-19 dev), as (English file, Khmer file): their own English is trained on already, a second
+# (synthetic) source for the same Khmer is what back-translation adds
+PARALLEL_KM = [("flores200_dev/flores200_dev.eng", "flores200_dev/flores200_dev.khm"),
+               ("wikipedia_dev_km-en/wikipedia_dev_km-en.eng", "wikipedia_dev_km-en/wikipedia_dev_km-en.khm"),
+               ("wikipedia_devtest_km-en/wikipedia_devtest.eng", "wikipedia_devtest_km-en/wikipedia_devtest.khm"),
+               ("tico19_dev/tico19_dev.eng", "tico19_dev/tico19_dev.khm")]
+
+
+def parallel_khmer(data: Path) -> list[str]:
+    """The Khmer lines of the parallel sets whose pair prepare.py trains on: a line it holds out
+    for validation (held_out(English, 25), as prepare.py decides) stays out here too."""
+    pairs = [(en, km) for en_file, km_file in PARALLEL_KM
+             for en, km in zip(lines(data / en_file), lines(data / km_file))]
+    kept_out = {clean_khmer(km) for en, km in pairs if held_out(clean(en), 25)}
+    return [km for en, km in pairs if clean_khmer(km) not in kept_out]
+
+
+def select(texts: list[str], lang: str, seed: int = 0) -> list[str]:
+    """The usable sentences of texts, cleaned, each once, in a fixed shuffle."""
     tidy = clean_khmer if lang == "km" else clean
     seen: set[str] = set()
     out = []
-    for line in path.read_text("utf-8").splitlines():
+    for line in texts:
         sentence = tidy(line)
         if sentence and sentence not in seen and usable(sentence, lang):
             seen.add(sentence)
@@ -75,7 +98,10 @@ def candidates(path: Path, lang: str, seed: int = 0) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--mono", type=Path, required=True, help="one news sentence a line")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--mono", type=Path, help="one news sentence a line")
+    source.add_argument("--parallel", type=Path, help="../shared/data/parallel: the Khmer side of its sets "
+                                                      "(PARALLEL_KM; --lang km; origin bt_km_parallel)")
     parser.add_argument("--lang", choices=("km", "ms"), required=True)
     parser.add_argument("--out", type=Path, required=True, help="JSONL training pairs (appended)")
     parser.add_argument("--minutes", type=float, default=60)
@@ -87,8 +113,11 @@ def main() -> None:
     parser.add_argument("--positions", type=Path, help="committed JSON recording how far OUT got (no text)")
     parser.add_argument("--key", help="this run's entry in --positions (default: OUT's file name)")
     args = parser.parse_args()
+    if args.parallel and args.lang != "km":
+        parser.error("--parallel takes the Khmer side of the parallel sets: --lang km")
 
-    pool = candidates(args.mono, args.lang)
+    pool = candidates(args.mono, args.lang) if args.mono else select(parallel_khmer(args.parallel), "km")
+    origin = "bt_km_parallel" if args.parallel else f"bt_{args.lang}"
     # how many candidates OUT has seen (kept and dropped alike): a rerun continues there
     position_file = args.out.with_suffix(".position")
     position = int(position_file.read_text()) if position_file.is_file() else 0
@@ -112,7 +141,7 @@ def main() -> None:
                     dropped += 1
                     continue
                 out.write(json.dumps({"src_lang": "en", "tgt_lang": args.lang, "src": text, "tgt": source,
-                                      "origin": f"bt_{args.lang}", "synthetic": True,
+                                      "origin": origin, "synthetic": True,
                                       "model_step": model_step}, ensure_ascii=False) + "\n")
                 kept += 1
             out.flush()
@@ -123,7 +152,7 @@ def main() -> None:
                   flush=True)
             if args.positions:
                 record(args.positions, args.key or args.out.name, {
-                    "lang": args.lang, "mono": args.mono.name, "position": position, "usable": len(pool),
+                    "lang": args.lang, "mono": (args.mono or args.parallel).name, "position": position, "usable": len(pool),
                     "pairs_in_out": before + kept,
                     "model_step": model_step, "device": args.device,
                     "kept_this_run": kept, "dropped_this_run": dropped, "seconds_this_run": round(elapsed),

@@ -16,7 +16,9 @@ Training data only (../shared/data/SOURCES.md): never anything under eval/. Writ
                  from backtranslate.py's WORK/backtranslated_{km,ms}.jsonl (round 1) and
                  backtranslated_{km,ms}.r2.jsonl (round 2, ...) when there, minus the held-out ones: a
                  later round's pair replaces an earlier one's for the same news sentence when it passed
-                 backtranslate.py's filter (its file holds only those); otherwise the earlier pair stays
+                 backtranslate.py's filter (its file holds only those); otherwise the earlier pair stays.
+                 bt_km also takes backtranslated_km_parallel[.rN].jsonl (the Khmer side of the parallel
+                 sets, backtranslate.py --parallel), never held out: their human pairs are trained on
   valid.jsonl    a hash-selected 4% of the FLORES and Wikipedia dev lines and 0.5% of the TSV
                  pairs, held out of every pool (validation loss, development chrF++)
   valid_news.jsonl  the same 4% of TICO-19 and of the Wikipedia devtest, and 1% of the back-
@@ -176,6 +178,11 @@ def main() -> None:
             pools["valid_news" if held_out(row["tgt"], 100) else f"bt_{lang}"].append(row)
         if files:
             print(f"bt_{lang}: {', '.join(f'{p.name} {len(r)}' for p, r in zip(files, rounds))}")
+    # the Khmer side of the parallel sets back-translated (backtranslate.py --parallel): training only,
+    # since their human pairs are trained on (and their held-out pairs were never back-translated)
+    files = round_files(args.work, "km_parallel")
+    rounds = [[json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()] for path in files]
+    pools["bt_km"] += merge_rounds(rounds)
 
     csv.field_size_limit(sys.maxsize)
     for lang in ("km", "ms"):
