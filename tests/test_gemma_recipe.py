@@ -279,3 +279,26 @@ def test_parallel_khmer_leaves_out_what_prepare_holds_out(tmp_path, monkeypatch)
                                       "--out", str(tmp_path / "o.jsonl")])
     with pytest.raises(SystemExit):
         backtranslate.main()
+
+
+def test_fact_kinds_choose_which_facts_are_weighted(tmp_path):
+    work = _work(tmp_path)  # 3 rows name a count
+    only_weekdays = [r["src"] for r in train.epoch_examples(work, 0, 0, "news", fact_weight=3, fact_kinds=("weekday",))]
+    assert sorted(only_weekdays) == sorted(f"S{i}." for i in range(10))
+    counts = [r["src"] for r in train.epoch_examples(work, 0, 0, "news", fact_weight=2, fact_kinds=("weekday", "count"))]
+    assert len(counts) == 13 and counts.count("S0.") == 2
+    assert train.FACT_KINDS == prepare.FACT_KINDS
+
+
+@pytest.mark.parametrize("flags, message", [(["--device", "cuda"], "no CUDA GPU"), (["--device", "gpu"], "cpu or cuda"),
+                                            (["--fact-weight", "0.5"], "at least 1"),
+                                            (["--fact-kinds", "weekday,colour"], "--fact-kinds")])
+def test_train_refuses_bad_flags_before_loading_the_model(tmp_path, monkeypatch, flags, message):
+    def load(*args):
+        raise AssertionError("loaded the model")
+
+    monkeypatch.setattr(train, "load_gguf_base", load)
+    monkeypatch.setattr(train.torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(sys, "argv", ["train.py", "--work", str(tmp_path), "--out", str(tmp_path / "o")] + flags)
+    with pytest.raises(SystemExit, match=message):
+        train.main()

@@ -56,21 +56,26 @@ def read_jsonl(path: Path) -> list[dict]:
 NEWS_MIXTURE = {"flores": 1, "flores_id": 1, "wiki": 0.5, "tico": 1, "talpco": 0.5, "bt_km": 1, "bt_ms": 1}
 
 
-def fact_weighted(rows: list[dict], weight: float, rng: random.Random) -> list[dict]:
-    """rows with each fact-rich one (prepare.py's "facts" not empty) taken `weight` times in all."""
+FACT_KINDS = ("weekday", "month", "date", "place", "role", "count")  # prepare.FACT_KINDS
+
+
+def fact_weighted(rows: list[dict], weight: float, rng: random.Random,
+                  kinds: tuple[str, ...] = FACT_KINDS) -> list[dict]:
+    """rows with each fact-rich one (prepare.py's "facts" naming one of `kinds`) taken `weight`
+    times in all."""
     if weight == 1:
         return rows
     if weight < 1:
         raise SystemExit("--fact-weight is at least 1")
     if any("facts" not in row for row in rows):
         raise SystemExit("--fact-weight needs the pools' \"facts\": run prepare.py again")
-    rich = [row for row in rows if row["facts"]]
+    rich = [row for row in rows if set(row["facts"]) & set(kinds)]
     extra = weight - 1
     return rows + rich * int(extra) + rng.sample(rich, round(len(rich) * (extra - int(extra))))
 
 
 def epoch_examples(work: Path, epoch: int, tsv_per_epoch: int, mixture: str = "prose",
-                   fact_weight: float = 1) -> list[dict]:
+                   fact_weight: float = 1, fact_kinds: tuple[str, ...] = FACT_KINDS) -> list[dict]:
     rng = random.Random(1000 + epoch)
     if mixture == "news":
         rows = []
@@ -86,7 +91,7 @@ def epoch_examples(work: Path, epoch: int, tsv_per_epoch: int, mixture: str = "p
         pairs = [pool[i:i + 2] for i in range(0, len(pool), 2)]  # both directions of one pair stay together
         for pair in rng.sample(pairs, min(tsv_per_epoch, len(pairs))):
             rows += pair
-    rows = fact_weighted(rows, fact_weight, rng)
+    rows = fact_weighted(rows, fact_weight, rng, fact_kinds)
     rng.shuffle(rows)
     return rows
 
@@ -243,12 +248,17 @@ def main() -> None:
     parser.add_argument("--fact-weight", type=float, default=1,
                         help="take examples that name a weekday, month, date, place, role or count this many times "
                              "as often (prepare.py's \"facts\"; 1: as the others). A change starts the epoch anew.")
+    parser.add_argument("--fact-kinds", default=",".join(FACT_KINDS),
+                        help="the kinds of fact --fact-weight favours, comma-separated (default: all)")
     parser.add_argument("--threads", type=int, default=2, help="CPU threads (--device cpu)")
     parser.add_argument("--device", default="cpu", help="cpu or cuda: the same data, steps and files")
     args = parser.parse_args()
     device = pick_device(args.device)
     if args.fact_weight < 1:
         raise SystemExit("--fact-weight is at least 1")
+    fact_kinds = tuple(k for k in FACT_KINDS if k in args.fact_kinds.split(","))
+    if set(args.fact_kinds.split(",")) - set(FACT_KINDS) or not fact_kinds:
+        raise SystemExit(f"--fact-kinds: some of {','.join(FACT_KINDS)}")
     torch.manual_seed(0)
     torch.set_num_threads(args.threads)
     lr = args.lr or (2e-4 if args.method == "lora" else 3e-5)
@@ -280,12 +290,13 @@ def main() -> None:
         if state.get("mixture", "prose") != args.mixture:
             print(f"mixture {state.get('mixture', 'prose')} -> {args.mixture}: epochs counted anew", flush=True)
             state.update(mixture=args.mixture, epoch=0, batch=0, tsv_per_epoch=args.tsv_per_epoch, lr=lr)
-        if state.get("fact_weight", 1) != args.fact_weight:
-            print(f"fact weight {state.get('fact_weight', 1)} -> {args.fact_weight}: epoch {state['epoch']} "
-                  "planned anew from its first batch", flush=True)
+        was = (state.get("fact_weight", 1), state.get("fact_kinds", list(FACT_KINDS)))
+        if was[0] != args.fact_weight or (args.fact_weight != 1 and was[1] != list(fact_kinds)):
+            print(f"fact weight {was[0]} ({','.join(was[1])}) -> {args.fact_weight} ({','.join(fact_kinds)}): "
+                  f"epoch {state['epoch']} planned anew from its first batch", flush=True)
             state["batch"] = 0
     state["mixture"] = args.mixture
-    state["fact_weight"] = args.fact_weight
+    state.update(fact_weight=args.fact_weight, fact_kinds=list(fact_kinds))
     model.train()
     params = [p for p in model.parameters() if p.requires_grad]
     print(f"{sum(p.numel() for p in params) / 1e6:.2f}M trainable parameters", flush=True)
@@ -331,7 +342,8 @@ def main() -> None:
     log_time = start
     done = False
     while not done:
-        rows = epoch_examples(args.work, state["epoch"], args.tsv_per_epoch, args.mixture, args.fact_weight)
+        rows = epoch_examples(args.work, state["epoch"], args.tsv_per_epoch, args.mixture, args.fact_weight,
+                              fact_kinds)
         encoded = [encode(tokenizer, vocab, r) for r in rows]
         plan = batches(encoded, args.batch_tokens)
         while state["batch"] < len(plan):
