@@ -302,3 +302,39 @@ def test_train_refuses_bad_flags_before_loading_the_model(tmp_path, monkeypatch,
     monkeypatch.setattr(sys, "argv", ["train.py", "--work", str(tmp_path), "--out", str(tmp_path / "o")] + flags)
     with pytest.raises(SystemExit, match=message):
         train.main()
+
+
+def test_train_runs_a_step_on_the_cpu_with_facts_weighted_and_resumes(tmp_path, monkeypatch):
+    """train.py end to end on a tiny random Gemma 3 (tests/tiny_models.py): one step a run."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from tiny_models import build_gemma_base, train_spm
+
+    from newsbrief.models.causal_lm import load_causal_lm
+
+    base = build_gemma_base(tmp_path / "base", train_spm(tmp_path / "spm"))
+    monkeypatch.setattr(train, "load_gguf_base", lambda work: load_causal_lm(base))
+    work = _work(tmp_path)
+    for name, lang in (("flores", "km"), ("wiki", "km"), ("tsv_km", "km"), ("tsv_ms", "ms"), ("valid", "ms"),
+                       ("valid_news", "km")):
+        rows = _rows(("On Monday the minister spoke.", "Pada hari Isnin menteri bercakap."), ("A hill.", "Bukit."),
+                     lang=lang)
+        (work / f"{name}.jsonl").write_text("".join(json.dumps(prepare.with_facts(r)) + "\n" for r in rows), "utf-8")
+    out = tmp_path / "run"
+    argv = ["train.py", "--work", str(work), "--out", str(out), "--mixture", "news", "--minutes", "0",
+            "--tsv-per-epoch", "1", "--fact-weight", "3", "--fact-kinds", "count,weekday", "--device", "cpu",
+            "--threads", "1", "--batch-tokens", "64"]  # several batches an epoch
+    monkeypatch.setattr(sys, "argv", argv)
+    train.main()
+    state = json.loads((out / "state.json").read_text("utf-8"))
+    assert (state["step"], state["batch"], state["fact_weight"], state["fact_kinds"]) == (1, 1, 3, ["weekday", "count"])
+    assert (out / "trained.safetensors").is_file() and "valid_news_loss" in state["curve"][-1]
+    monkeypatch.setattr(sys, "argv", argv + ["--eval-first"])  # resumes where it stopped
+    train.main()
+    state = json.loads((out / "state.json").read_text("utf-8"))
+    assert (state["step"], state["epoch"], state["batch"]) == (2, 0, 2)
+    assert [p["step"] for p in state["curve"]] == [0, 1, 1, 2] and state["curve"][2]["note"].startswith("--eval-first")
+    argv[argv.index("--fact-weight") + 1] = "2"  # another plan: the epoch from its first batch
+    monkeypatch.setattr(sys, "argv", argv)
+    train.main()
+    state = json.loads((out / "state.json").read_text("utf-8"))
+    assert (state["step"], state["epoch"], state["batch"], state["fact_weight"]) == (3, 0, 1, 2)

@@ -250,6 +250,9 @@ def main() -> None:
                              "as often (prepare.py's \"facts\"; 1: as the others). A change starts the epoch anew.")
     parser.add_argument("--fact-kinds", default=",".join(FACT_KINDS),
                         help="the kinds of fact --fact-weight favours, comma-separated (default: all)")
+    parser.add_argument("--eval-first", action="store_true",
+                        help="measure the validation losses before the first step (a new point of the curve: "
+                             "after prepare.py remade the pools, valid_news.jsonl is not the one before)")
     parser.add_argument("--threads", type=int, default=2, help="CPU threads (--device cpu)")
     parser.add_argument("--device", default="cpu", help="cpu or cuda: the same data, steps and files")
     args = parser.parse_args()
@@ -327,9 +330,10 @@ def main() -> None:
 
     if not state["curve"]:
         state["curve"].append(evaluate({"step": 0, "seconds": 0.0}))
-    elif news and "valid_news_loss" not in state["curve"][-1]:  # where the news loss starts from
+    elif args.eval_first or (news and "valid_news_loss" not in state["curve"][-1]):  # where the losses start from
         state["curve"].append(evaluate({"step": state["step"], "seconds": round(state["seconds"], 1),
-                                        "mixture": args.mixture}))
+                                        "mixture": args.mixture, "fact_weight": args.fact_weight,
+                                        **({"note": "--eval-first: pools remade"} if args.eval_first else {})}))
 
     start = time.monotonic()
     last_save = last_eval = start
