@@ -37,7 +37,8 @@ NEAR = ["en", "km", "ms", "id", "auto", "xx", "", " ", "document", "paragraph", 
         "abstractive", "auto", "text", "html", "newsbrief-gemma-mt", "../../etc/passwd", "/tmp", "\ud800", "\x00",
         "a\x00b", "\udcff\ud83d", "Police arrested 12 people on Monday.", "ប៉ូលីសកម្ពុជា ២១៤ នាក់។",
         "Polis menahan 12 orang.\n\nKerajaan Malaysia akan bertindak.", KEY]
-URL_SAFE = [s for s in NEAR if not any("\ud800" <= c <= "\udfff" for c in s)]  # a URL holds no lone surrogate
+# a URL holds no lone surrogate
+URL_SAFE = [s for s in NEAR if not any("\ud800" <= c <= "\udfff" for c in s)]
 scalars = (st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.sampled_from([0, 1, 3, 20, 21, -1, 2001])
            | st.floats(allow_nan=False) | st.text(max_size=30) | st.sampled_from(NEAR))
 values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3)

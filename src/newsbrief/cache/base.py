@@ -6,12 +6,15 @@ shape of stats().
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from ..errors import ConfigError, NewsbriefError
 
-__all__ = ["MISSING", "CacheError", "CacheWarning", "ENV_PATH", "ENV_MAX_BYTES", "parse_size"]
+__all__ = ["MISSING", "CacheError", "CacheWarning", "CacheOnlyMiss", "cache_only", "ENV_PATH", "ENV_MAX_BYTES",
+           "parse_size"]
 
 ENV_PATH = "NEWSBRIEF_CACHE"
 ENV_MAX_BYTES = "NEWSBRIEF_CACHE_MAX_BYTES"
@@ -25,6 +28,33 @@ class CacheError(NewsbriefError):
 
 class CacheWarning(UserWarning):
     """A damaged cache file was set aside, or a write was skipped."""
+
+
+class CacheOnlyMiss(Exception):
+    """Inside cache_only(): a result is not in the cache, so answering needs the work itself."""
+
+
+_MODE = threading.local()
+
+
+@contextmanager
+def cache_only() -> Iterator[None]:
+    """In this thread, answer only from the result cache: a lookup that misses (get, get_many, a
+    model file whose content hash is not memoised) raises CacheOnlyMiss instead of letting the
+    caller compute the result. A miss raised so is not counted in the cache's stats (the work,
+    done elsewhere, looks the result up again). newsbrief.server answers cached requests this
+    way without queueing them behind model work."""
+    before = getattr(_MODE, "on", False)
+    _MODE.on = True
+    try:
+        yield
+    finally:
+        _MODE.on = before
+
+
+def _refuse_miss(step: str) -> None:
+    if getattr(_MODE, "on", False):
+        raise CacheOnlyMiss(step)
 
 
 class _Missing:

@@ -25,6 +25,7 @@ from typing import Any, Protocol
 
 from .._version import __version__
 from ..errors import ConfigError
+from .base import _refuse_miss
 
 __all__ = ["KEY_VERSION", "fingerprint", "model_files_hash", "FileHashMemo"]
 
@@ -184,6 +185,7 @@ def model_files_hash(folder: str | os.PathLike, *, cache: FileHashMemo | None = 
         if digest is None and persistent is not None:
             digest = persistent._memo_get(memo_key)
         if digest is None:
+            _refuse_miss("model file hash")  # reading a model's files is work, not a lookup
             digest = _file_sha256(full)
             if persistent is not None:
                 persistent._memo_put(memo_key, digest)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .base import MISSING, _check_key, _check_step, _dump, _items, _stats_dict
+from .base import MISSING, _check_key, _check_step, _dump, _items, _refuse_miss, _stats_dict
 
 __all__ = ["NullCache"]
 
@@ -29,6 +29,7 @@ class NullCache:
     def get(self, step: str, key: str) -> Any:
         _check_step(step)
         _check_key(key)
+        _refuse_miss(step)
         self._misses[step] = self._misses.get(step, 0) + 1
         return MISSING
 
@@ -38,6 +39,7 @@ class NullCache:
         for key in wanted:
             _check_key(key)
         if wanted:
+            _refuse_miss(step)
             self._misses[step] = self._misses.get(step, 0) + len(wanted)
         return {}
 

@@ -38,6 +38,7 @@ from .base import (
     _check_step,
     _dump,
     _items,
+    _refuse_miss,
     _stats_dict,
     parse_size,
 )
@@ -583,6 +584,8 @@ class Cache:
 
         with self._lock:
             found = self._run(op, create=False, default={}) or {}
+            if len(found) < len(wanted):
+                _refuse_miss(step)
             now = _now_ns()
             for key in found:
                 self._pending_access[(step, key)] = now

@@ -298,8 +298,11 @@ def create_app(config: ServerConfig | None = None, service: Service | None = Non
     async def authorized(request: Request) -> None:
         check_key(request)
 
+    # with a result cache, a request asked before is answered from it without queueing (jobs.py)
+    cached_first = bool(service.cache)
+
     async def run(request: Request, fn, *args, **kwargs) -> Any:
-        return await pool.run(fn, *args, disconnected=request.is_disconnected, **kwargs)
+        return await pool.run(fn, *args, disconnected=request.is_disconnected, cached_first=cached_first, **kwargs)
 
     key = [Depends(authorized)]
 
@@ -323,7 +326,7 @@ def create_app(config: ServerConfig | None = None, service: Service | None = Non
         """Translation models (installed or known) and the default for each direction (null: none)."""
         def work():
             return {"models": service.models(), "defaults": service.defaults()}
-        return await run(request, work)
+        return await pool.run(work, disconnected=request.is_disconnected)  # not a cached result: the pool
 
     @app.post("/api/v1/brief", tags=["newsbrief"], dependencies=key)
     async def brief(body: BriefRequest, request: Request):

@@ -7,6 +7,12 @@ once (429 with Retry-After) rather than left hanging. A job that outlives the ti
 whose client goes away, is abandoned: if it has not started it never runs; if it has, the
 thread finishes its current call (a model call cannot be interrupted) and its result only
 warms the cache.
+
+A request whose answer is already in the result cache does not wait behind that work:
+run(..., cached_first=True) first runs it on a few threads of their own with the cache in
+cache_only mode (every step's lookup must hit; a miss stops it at once, before any work), and
+only a request that needs work is admitted to the pool. Those threads are bounded like the
+pool (threads + queue admitted); when they are all taken, a request goes to the pool as before.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Awaitable, Callable
 
+from ..cache import MISSING, CacheOnlyMiss, cache_only
 from ..errors import NewsbriefError
 
 
@@ -32,14 +39,18 @@ class ClientGone(Exception):
 
 
 class JobPool:
-    def __init__(self, threads: int, queue: int, timeout: float):
+    def __init__(self, threads: int, queue: int, timeout: float, cached_threads: int = 2):
         self.threads = threads
         self.queue = queue
         self.timeout = timeout
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="newsbrief-job")
+        self._cached = ThreadPoolExecutor(max_workers=cached_threads, thread_name_prefix="newsbrief-cached")
+        self._cached_limit = cached_threads + queue
         self._lock = threading.Lock()
         self._admitted = 0
-        self.stats = {"done": 0, "refused": 0, "timed_out": 0, "abandoned": 0}
+        self._cached_admitted = 0
+        # done: answered by the pool; cached: answered from the result cache without it
+        self.stats = {"done": 0, "cached": 0, "refused": 0, "timed_out": 0, "abandoned": 0}
 
     @property
     def admitted(self) -> int:
@@ -49,8 +60,13 @@ class JobPool:
         """Seconds a refused client should wait: a rough guess from the work ahead of it."""
         return max(1, min(30, self._admitted // max(1, self.threads)))
 
-    async def run(self, fn: Callable[..., Any], *args: Any,
-                  disconnected: Callable[[], Awaitable[bool]] | None = None, **kwargs: Any) -> Any:
+    async def run(self, fn: Callable[..., Any], *args: Any, disconnected: Callable[[], Awaitable[bool]] | None = None,
+                  cached_first: bool = False, **kwargs: Any) -> Any:
+        """fn(*args, **kwargs) in the pool; with cached_first, from the result cache when it can be."""
+        if cached_first:
+            answer = await self._from_cache(fn, args, kwargs)
+            if answer is not MISSING:
+                return answer
         with self._lock:
             if self._admitted >= self.threads + self.queue:
                 self.stats["refused"] += 1
@@ -80,12 +96,44 @@ class JobPool:
             if not waiting.done():
                 waiting.cancel()
 
+    async def _from_cache(self, fn: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
+        """fn's answer made from the result cache alone, or MISSING (it needs work, or every cached
+        thread is taken). An error (bad input) is raised as the pool would raise it."""
+        with self._lock:
+            if self._cached_admitted >= self._cached_limit:
+                return MISSING
+            self._cached_admitted += 1
+        future: Future = self._cached.submit(_cache_only, fn, args, kwargs)
+        future.add_done_callback(self._release_cached)
+        try:
+            answer = await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
+        except asyncio.TimeoutError:
+            self.stats["timed_out"] += 1
+            raise TimedOut(f"the request took longer than this server's limit of {self.timeout:g} s; "
+                           f"retry later") from None
+        if answer is not MISSING:
+            self.stats["cached"] += 1
+        return answer
+
     def _release(self, _: Future) -> None:
         with self._lock:
             self._admitted -= 1
 
+    def _release_cached(self, _: Future) -> None:
+        with self._lock:
+            self._cached_admitted -= 1
+
     def shutdown(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
+        self._cached.shutdown(wait=False, cancel_futures=True)
+
+
+def _cache_only(fn: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
+    with cache_only():
+        try:
+            return fn(*args, **kwargs)
+        except CacheOnlyMiss:
+            return MISSING
 
 
 async def _watch(disconnected: Callable[[], Awaitable[bool]], every: float = 0.2) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, InputError, ModelNotFoundError
@@ -77,23 +78,51 @@ class Service:
         return name
 
     # ------------------------------------------------------------------ steps
+    # Every step's result is in the result cache (detections too), so that a request asked
+    # before is answered by lookups alone: the server tries that first (jobs.JobPool, cache_only)
+    # and queues only the requests that need the work.
     def detect(self, text: str, per: str = "document") -> dict[str, Any]:
-        from ..detection import detect
+        return self._detection(_article(text), per).to_dict()
 
-        return detect(_article(text), per=per).to_dict()
+    def _detection(self, article, per: str):
+        """detect(article, per=per), kept in the result cache (step "detect", a key of its own)."""
+        from importlib import resources
+
+        from ..cache import fingerprint, model_files_hash, open_cache
+        from ..detection import SAME_VARIETY, Detection, detect
+
+        if per not in ("document", "paragraph", "sentence"):
+            return detect(article, per=per)  # its error
+        store = open_cache(self.cache)
+        key = fingerprint("detect", {"per": per, "same_variety": SAME_VARIETY, "value": "Detection"}, "newsbrief.lid",
+                          model_files_hash(Path(str(resources.files("newsbrief.lid") / "data"))), article.text)
+        found = store.get("detect", key)
+        if found:
+            return Detection.from_dict(found)
+        detection = detect(article, per=per)
+        store.put("detect", key, detection.to_dict(digits=None))
+        return detection
 
     def summarize(self, text: str, sentences: int | None = 3, max_words: int | None = None,
                   method: str = "extractive", model: str | None = None, lang: str | None = None) -> dict[str, Any]:
+        from ..detection import Detect
         from ..summarization import summarize
 
-        return summarize(_article(text), sentences=sentences, max_words=max_words, method=method,
+        article = _article(text)
+        if lang is None:  # what summarize() would detect, from the result cache
+            lang = Detect(cache=self.cache).one(article).lang
+        return summarize(article, sentences=sentences, max_words=max_words, method=method,
                          model=self.check_model(model), lang=lang, cache=self.cache).to_dict()
 
     def translate(self, text: str, to: str, src: str | None = None, model: str | None = None) -> dict[str, Any]:
         from ..translation import translate
 
         model = self.check_model(model)
-        result = translate(_article(text), to=to, src=src, model=model, cache=self.cache)
+        article = _article(text)
+        if src is None:  # what translate() would detect, from the result cache (it names an unknown one)
+            found = self._detection(article, "document").lang
+            src = found if found in LANGUAGES else None
+        result = translate(article, to=to, src=src, model=model, cache=self.cache)
         return {**result.to_dict(), "notes": list(result.notes),
                 "warnings": _quality_warnings(result.model, result.source_lang, to)}
 
@@ -101,12 +130,11 @@ class Service:
               max_words: int | None = None, method: str = "auto", model: str | None = None,
               translation_model: str | None = None, id: str | None = None) -> dict[str, Any]:
         from ..briefs import brief
-        from ..detection import detect
 
         article = _article(text, id)
         model = self.check_model(model)
         translation_model = self.check_model(translation_model)
-        detection = detect(article, per="paragraph")
+        detection = self._detection(article, "paragraph")
         if src is None and detection.lang in LANGUAGES:  # detected once, here, for the brief too
             src = detection.lang
         result = brief(article, to=to, src=src, sentences=sentences, max_words=max_words, method=method,
