@@ -292,7 +292,8 @@ def test_fact_kinds_choose_which_facts_are_weighted(tmp_path):
 
 @pytest.mark.parametrize("flags, message", [(["--device", "cuda"], "no CUDA GPU"), (["--device", "gpu"], "cpu or cuda"),
                                             (["--fact-weight", "0.5"], "at least 1"),
-                                            (["--fact-kinds", "weekday,colour"], "--fact-kinds")])
+                                            (["--fact-kinds", "weekday,colour"], "--fact-kinds"),
+                                            (["--hint-share", "1.5"], "a share")])
 def test_train_refuses_bad_flags_before_loading_the_model(tmp_path, monkeypatch, flags, message):
     def load(*args):
         raise AssertionError("loaded the model")
@@ -322,11 +323,12 @@ def test_train_runs_a_step_on_the_cpu_with_facts_weighted_and_resumes(tmp_path, 
     out = tmp_path / "run"
     argv = ["train.py", "--work", str(work), "--out", str(out), "--mixture", "news", "--minutes", "0",
             "--tsv-per-epoch", "1", "--fact-weight", "3", "--fact-kinds", "count,weekday", "--device", "cpu",
-            "--threads", "1", "--batch-tokens", "64"]  # several batches an epoch
+            "--threads", "1", "--batch-tokens", "64", "--hint-share", "0.5"]  # several batches an epoch
     monkeypatch.setattr(sys, "argv", argv)
     train.main()
     state = json.loads((out / "state.json").read_text("utf-8"))
-    assert (state["step"], state["batch"], state["fact_weight"], state["fact_kinds"]) == (1, 1, 3, ["weekday", "count"])
+    assert (state["step"], state["batch"], state["fact_weight"], state["fact_kinds"], state["hint_share"]) == (
+        1, 1, 3, ["weekday", "count"], 0.5)
     assert (out / "trained.safetensors").is_file() and "valid_news_loss" in state["curve"][-1]
     monkeypatch.setattr(sys, "argv", argv + ["--eval-first"])  # resumes where it stopped
     train.main()
@@ -338,3 +340,28 @@ def test_train_runs_a_step_on_the_cpu_with_facts_weighted_and_resumes(tmp_path, 
     train.main()
     state = json.loads((out / "state.json").read_text("utf-8"))
     assert (state["step"], state["epoch"], state["batch"], state["fact_weight"]) == (3, 0, 1, 2)
+
+
+def test_hints_follow_the_facts_the_target_states_in_that_form():
+    row = _rows(("On Monday the Prime Minister met the police.", "Pada hari Isnin Perdana Menteri bertemu polis."))[0]
+    assert prepare.hinted(row)["src"] == ("On Monday ⟨hari Isnin⟩ the Prime Minister ⟨Perdana Menteri⟩ met the "
+                                          "police ⟨polis⟩.")
+    # a fact the target says another way (or not at all) gets no hint; no fact, no hinted row
+    other = _rows(("On Monday the Prime Minister spoke.", "Isnin lalu, PM bercakap."))[0]
+    assert prepare.hinted(other) is None
+    assert prepare.hinted(_rows(("The cat sat.", "Kucing duduk."))[0]) is None
+    khmer = {"src_lang": "en", "tgt_lang": "km", "src": "He left on Monday.", "tgt": "គាត់ចេញ ថ្ងៃ ចន្ទ។"}
+    assert prepare.hinted(khmer)["src"] == "He left on Monday ⟨ថ្ងៃចន្ទ⟩."  # Khmer compared without spaces
+    back = {"src_lang": "ms", "tgt_lang": "en", "src": "Dia pergi pada hari Isnin.", "tgt": "He left on Monday."}
+    assert prepare.hinted(back)["src"] == "Dia pergi pada hari Isnin ⟨Monday⟩."
+
+
+def test_hint_share_gives_that_share_of_the_rows_that_can_take_hints(tmp_path):
+    import random
+
+    rows = _rows(*[("On Monday they met.", "Pada hari Isnin mereka bertemu.")] * 400, ("The cat sat.", "Kucing duduk."))
+    assert train.with_hints(rows, 0, random.Random(0)) is rows
+    out = train.with_hints(rows, 0.25, random.Random(0))
+    share = sum("⟨hari Isnin⟩" in r["src"] for r in out) / 400
+    assert 0.18 < share < 0.32 and out[-1] == rows[-1] and len(out) == len(rows)
+    assert all(train.with_hints(rows, 1, random.Random(0))[i]["hinted"] for i in range(400))

@@ -42,6 +42,7 @@ import unicodedata
 from pathlib import Path
 
 from newsbrief import detect
+from newsbrief.facts import calendar, places, roles
 from newsbrief.facts.check import facts as found_facts
 from newsbrief.facts.figures import number_values
 
@@ -97,6 +98,36 @@ def fact_kinds(text: str, lang: str) -> list[str]:
 def with_facts(row: dict) -> dict:
     kinds = set(fact_kinds(row["src"], row["src_lang"])) | set(fact_kinds(row["tgt"], row["tgt_lang"]))
     return {**row, "facts": [k for k in FACT_KINDS if k in kinds]}
+
+
+HINT_OPEN, HINT_CLOSE = "\u27e8", "\u27e9"  # "Monday ⟨ថ្ងៃចន្ទ⟩": the target form of a fact, to copy
+_RENDER = {"weekday": calendar.render, "month": calendar.render, "date": calendar.render,
+           "role": roles.render, "place": places.render}
+
+
+def hinted(row: dict) -> dict | None:
+    """The row with each fact of its source followed by its target form in a marked span, where
+    the target states it in that form (training the model to copy a hint, as the protection could
+    hand it at run time: Dinu et al. 2019, arXiv 1906.01105); None where no fact has one."""
+    src, tgt = row["src"], row["tgt"]
+    if row["src_lang"] not in FACT_LANGS or row["tgt_lang"] not in FACT_LANGS:
+        return None
+    squeeze = (lambda t: t.replace(" ", "")) if row["tgt_lang"] == "km" else (lambda t: t)
+    taken: list[tuple[int, int]] = []
+    spans = []
+    for fact in sorted((f for found in found_facts(src, row["src_lang"]).values() for f in found),
+                       key=lambda f: (f.start, -(f.end - f.start))):
+        if any(fact.start < b and a < fact.end for a, b in taken):
+            continue
+        taken.append((fact.start, fact.end))
+        rendered = _RENDER[fact.kind](fact, row["tgt_lang"])
+        if rendered and rendered != fact.text and squeeze(rendered) in squeeze(tgt):
+            spans.append((fact.end, rendered))
+    if not spans:
+        return None
+    for end, rendered in sorted(spans, reverse=True):
+        src = f"{src[:end]} {HINT_OPEN}{rendered}{HINT_CLOSE}{src[end:]}"
+    return {**row, "src": src, "hinted": True}
 
 
 def merge_rounds(rounds: list[list[dict]]) -> list[dict]:

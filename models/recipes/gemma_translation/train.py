@@ -16,6 +16,8 @@ once and --tsv-per-epoch pairs of each TSV (a new sample each epoch), shuffled w
 epoch's seed and batched by length. The loss is on the target tokens only. With --fact-weight W,
 an example whose sentences name a weekday, month, date, place, role or count (prepare.py's
 "facts") is taken W times as often (W may be a fraction: its share sampled anew each epoch).
+With --hint-share P, that share of the examples whose target states a fact of the source in its
+rendered form get the form as a hint after the fact ("Monday ⟨ថ្ងៃចន្ទ⟩": prepare.hinted).
 
 --device cuda runs the same steps on a GPU (same data, same plan, the same files written);
 the default is the CPU.
@@ -74,8 +76,22 @@ def fact_weighted(rows: list[dict], weight: float, rng: random.Random,
     return rows + rich * int(extra) + rng.sample(rich, round(len(rich) * (extra - int(extra))))
 
 
+def with_hints(rows: list[dict], share: float, rng: random.Random) -> list[dict]:
+    """rows with `share` of those that can take one given hints (prepare.hinted: "Monday ⟨ថ្ងៃចន្ទ⟩")."""
+    if not share:
+        return rows
+    from prepare import hinted
+
+    out = []
+    for row in rows:
+        hint = hinted(row) if rng.random() < share else None
+        out.append(hint or row)
+    return out
+
+
 def epoch_examples(work: Path, epoch: int, tsv_per_epoch: int, mixture: str = "prose",
-                   fact_weight: float = 1, fact_kinds: tuple[str, ...] = FACT_KINDS) -> list[dict]:
+                   fact_weight: float = 1, fact_kinds: tuple[str, ...] = FACT_KINDS,
+                   hint_share: float = 0) -> list[dict]:
     rng = random.Random(1000 + epoch)
     if mixture == "news":
         rows = []
@@ -91,7 +107,7 @@ def epoch_examples(work: Path, epoch: int, tsv_per_epoch: int, mixture: str = "p
         pairs = [pool[i:i + 2] for i in range(0, len(pool), 2)]  # both directions of one pair stay together
         for pair in rng.sample(pairs, min(tsv_per_epoch, len(pairs))):
             rows += pair
-    rows = fact_weighted(rows, fact_weight, rng, fact_kinds)
+    rows = with_hints(fact_weighted(rows, fact_weight, rng, fact_kinds), hint_share, rng)
     rng.shuffle(rows)
     return rows
 
@@ -250,6 +266,9 @@ def main() -> None:
                              "as often (prepare.py's \"facts\"; 1: as the others). A change starts the epoch anew.")
     parser.add_argument("--fact-kinds", default=",".join(FACT_KINDS),
                         help="the kinds of fact --fact-weight favours, comma-separated (default: all)")
+    parser.add_argument("--hint-share", type=float, default=0,
+                        help="this share of the examples whose facts the target states in the rendered form get "
+                             "hints in their source (\"Monday \u27e8...\u27e9\", prepare.hinted); 0: none")
     parser.add_argument("--eval-first", action="store_true",
                         help="measure the validation losses before the first step (a new point of the curve: "
                              "after prepare.py remade the pools, valid_news.jsonl is not the one before)")
@@ -259,6 +278,8 @@ def main() -> None:
     device = pick_device(args.device)
     if args.fact_weight < 1:
         raise SystemExit("--fact-weight is at least 1")
+    if not 0 <= args.hint_share <= 1:
+        raise SystemExit("--hint-share is a share: 0 to 1")
     fact_kinds = tuple(k for k in FACT_KINDS if k in args.fact_kinds.split(","))
     if set(args.fact_kinds.split(",")) - set(FACT_KINDS) or not fact_kinds:
         raise SystemExit(f"--fact-kinds: some of {','.join(FACT_KINDS)}")
@@ -293,13 +314,15 @@ def main() -> None:
         if state.get("mixture", "prose") != args.mixture:
             print(f"mixture {state.get('mixture', 'prose')} -> {args.mixture}: epochs counted anew", flush=True)
             state.update(mixture=args.mixture, epoch=0, batch=0, tsv_per_epoch=args.tsv_per_epoch, lr=lr)
-        was = (state.get("fact_weight", 1), state.get("fact_kinds", list(FACT_KINDS)))
-        if was[0] != args.fact_weight or (args.fact_weight != 1 and was[1] != list(fact_kinds)):
-            print(f"fact weight {was[0]} ({','.join(was[1])}) -> {args.fact_weight} ({','.join(fact_kinds)}): "
-                  f"epoch {state['epoch']} planned anew from its first batch", flush=True)
+        was = (state.get("fact_weight", 1), state.get("fact_kinds", list(FACT_KINDS)), state.get("hint_share", 0))
+        if (was[0] != args.fact_weight or (args.fact_weight != 1 and was[1] != list(fact_kinds))
+                or was[2] != args.hint_share):
+            print(f"fact weight {was[0]} ({','.join(was[1])}), hints {was[2]} -> {args.fact_weight} "
+                  f"({','.join(fact_kinds)}), hints {args.hint_share}: epoch {state['epoch']} planned anew from its "
+                  "first batch", flush=True)
             state["batch"] = 0
     state["mixture"] = args.mixture
-    state.update(fact_weight=args.fact_weight, fact_kinds=list(fact_kinds))
+    state.update(fact_weight=args.fact_weight, fact_kinds=list(fact_kinds), hint_share=args.hint_share)
     model.train()
     params = [p for p in model.parameters() if p.requires_grad]
     print(f"{sum(p.numel() for p in params) / 1e6:.2f}M trainable parameters", flush=True)
@@ -347,7 +370,7 @@ def main() -> None:
     done = False
     while not done:
         rows = epoch_examples(args.work, state["epoch"], args.tsv_per_epoch, args.mixture, args.fact_weight,
-                              fact_kinds)
+                              fact_kinds, args.hint_share)
         encoded = [encode(tokenizer, vocab, r) for r in rows]
         plan = batches(encoded, args.batch_tokens)
         while state["batch"] < len(plan):
