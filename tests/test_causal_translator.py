@@ -208,3 +208,21 @@ def test_a_named_model_with_a_measured_limit_warns_in_that_direction_only(gemma_
     with warnings.catch_warnings():
         warnings.simplefilter("error", ModelQualityWarning)
         nb.translate("Hello.", to="ms", src="en", model=str(folder), cache=None, models=cache, **FAST)
+
+
+def test_the_built_copy_reads_its_tokenizer_without_transformers_and_the_same_way(gemma_base, tmp_path, user_models):
+    """The CTranslate2 engine's tokenizer is read straight from tokenizer.json (no torch or
+    transformers to import, a second faster); it must encode and decode as transformers does."""
+    from newsbrief.models.light_tokenizer import LightTokenizer
+    from newsbrief.translation import load_backend
+
+    folder = _shipped(gemma_base, tmp_path / "tiny-gemma-mt")
+    hf = load_backend(str(folder), backend="transformers", models=ModelCache()).tokenizer
+    light = load_backend(str(folder), models=ModelCache()).tokenizer
+    assert isinstance(light, LightTokenizer)
+    texts = [*TEXTS, "ក្រសួងមហាផ្ទៃ បាននិយាយ ថ្ងៃច័ន្ទ។", "XQ1X said\n 12 people\u200b were held."]
+    assert light(texts, add_special_tokens=False)["input_ids"] == hf(texts, add_special_tokens=False)["input_ids"]
+    for ids in hf(texts, add_special_tokens=False)["input_ids"]:
+        assert light.decode(ids, skip_special_tokens=True) == hf.decode(ids, skip_special_tokens=True,
+                                                                         clean_up_tokenization_spaces=False)
+    assert (light.bos_token_id, light.eos_token_id, len(light)) == (hf.bos_token_id, hf.eos_token_id, len(hf))

@@ -164,14 +164,23 @@ def test_split_to_fit_prefers_clause_boundaries():
 
 
 def test_max_new_tokens_is_explicit_and_relative_to_input_length():
+    from newsbrief.translation.base import OUTPUT_RATIO_BY_TARGET
+
     backend = FakeBackend()
     translate("Short one. " + "This sentence has quite a few more words in it than the first. ",
               to="km", src="en", translator=SentenceTranslator(backend, TranslateConfig(batch_size=1, retry=False)))
     config = TranslateConfig()  # (the fake's "[km] ..." is Latin script: retried without retry=False)
-    for call in backend.calls:
-        n_in = backend.count_tokens(call["texts"], "en", "km")[0]
-        assert call["max_new_tokens"] == max(8, math.ceil(n_in * config.max_output_ratio + config.max_output_extra))
-        assert call["no_repeat_ngram_size"] == 4
+    # into Khmer the allowance is at least OUTPUT_RATIO_BY_TARGET["km"] tokens a source token (Khmer
+    # takes 2.4x the tokens of English at the median); into Malay the configured ratio
+    for tgt, ratio in (("km", OUTPUT_RATIO_BY_TARGET["km"]), ("ms", config.max_output_ratio)):
+        backend.calls.clear()
+        translate("Short one. " + "This sentence has quite a few more words in it than the first. ", to=tgt,
+                  src="en", translator=SentenceTranslator(backend, TranslateConfig(batch_size=1, retry=False)))
+        for call in backend.calls:
+            n_in = backend.count_tokens(call["texts"], "en", tgt)[0]
+            assert call["max_new_tokens"] == max(8, math.ceil(n_in * ratio + config.max_output_extra))
+            assert call["no_repeat_ngram_size"] == 4
+    assert OUTPUT_RATIO_BY_TARGET["km"] > config.max_output_ratio
 
 
 def test_coverage_guard_retries_only_the_suspicious_sentences_in_one_batch():

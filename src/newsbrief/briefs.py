@@ -23,6 +23,10 @@ from .summarization import Summary, summarize
 # Key figures a reader sees (cli.py shows counts, sums and shares) are read back through the
 # translator before they are shown in the reader's language.
 CHECKED_FIGURES = ("count", "money", "percent")
+# The key figures a reader is shown (the CLI, Markdown and the page): the most salient counts, sums
+# and shares. Only these are put in the reader's language (and read back): translating every figure
+# of an article cost the seed article's Malay brief 10 figure translations for the 5 it shows.
+SHOWN_FIGURES = 5
 
 LANGUAGES = ("en", "km", "ms")
 
@@ -70,11 +74,13 @@ class Brief:
         return self.figure_texts or tuple(f.text for f in self.key_figures)
 
     def to_dict(self) -> dict[str, Any]:
+        shown = shown_figures(self.key_figures)
         out = {"source_lang": self.source_lang, "target_lang": self.target_lang, "summary": self.summary,
                "sentences": [s.to_dict() for s in self.sentences],
-               "key_figures": [{**f.to_dict(), "reader_text": reader, "reader_check": check}
-                               for f, reader, check in zip(self.key_figures, self.reader_figure_texts,
-                                                           self.figure_checks or (None,) * len(self.key_figures))],
+               "key_figures": [{**f.to_dict(), "reader_text": reader, "reader_check": check, "shown": i in shown}
+                               for i, (f, reader, check) in enumerate(zip(
+                                   self.key_figures, self.reader_figure_texts,
+                                   self.figure_checks or (None,) * len(self.key_figures)))],
                "entities": list(self.entities),
                "faithfulness": self.faithfulness, "models": self.models, "notes": list(self.notes)}
         if self.id is not None:
@@ -116,25 +122,40 @@ def _check_languages(src: str, to: str) -> None:
 
 def _translate_summaries(summaries: list[Summary], figures: list[tuple[KeyFigure, ...]], src: str, to: str,
                          translation_model: str | None, cache: Any, options: dict[str, Any]) -> list[tuple]:
-    """(translated sentences, figure texts, figure checks, model, notes) for each summary: all their
-    sentences, and the key figures that have words ("185 people arrested", not "2024"), go through
-    the translation model in one batched call (judgement.translate_for_reader), and the figures a
-    reader sees come back through it in a second one (_check_figures)."""
-    wordy = [[_has_words(f.text) for f in article_figures] for article_figures in figures]
+    """(translated sentences, figure texts, figure checks, model, notes) for each summary: their
+    sentences, and the shown key figures that have words ("185 people arrested", not "2024"), go
+    through the translation model batched (judgement.translate_for_reader), and the figures come
+    back through it in one more call (_check_figures). Where the brief's sentences get candidates
+    (into Malay) the figures are a second, greedy call: candidates pay for prose, not for phrases;
+    elsewhere all of it is one batch, shared by the CPU's workers."""
+    shown = [shown_figures(article_figures) for article_figures in figures]
+    wordy = [[i in marks and _has_words(f.text) for i, f in enumerate(article_figures)]
+             for article_figures, marks in zip(figures, shown)]
     texts = [s.text for summary in summaries for s in summary.sentences]
-    texts += [f.text for article_figures, marks in zip(figures, wordy) for f, w in zip(article_figures, marks) if w]
-    translated, model, notes = translate_for_reader(texts, src, to, translation_model, cache, options)
+    figure_texts_in = [f.text for article_figures, marks in zip(figures, wordy)
+                       for f, w in zip(article_figures, marks) if w]
+    greedy = {**options, "candidates": 1}
+    if to == src or not texts:
+        translated, model, notes = translate_for_reader(texts, src, to, translation_model, cache, options)
+        figures_out: list[Translated] = []
+    elif options.get("candidates", BRIEF_CANDIDATES.get(to, 1)) == 1:
+        both, model, notes = translate_for_reader(texts + figure_texts_in, src, to, translation_model, cache, greedy)
+        translated, figures_out = both[:len(texts)], both[len(texts):]
+    else:
+        translated, model, notes = translate_for_reader(texts, src, to, translation_model, cache, options)
+        figures_out, _, more = translate_for_reader(figure_texts_in, src, to, translation_model, cache, greedy)
+        notes = notes + more
     if model is None:
         return [([Translated(s.text) for s in summary.sentences], tuple(f.text for f in article_figures),
                  (None,) * len(article_figures), None, [])
                 for summary, article_figures in zip(summaries, figures)]
     pairs = iter(translated)
     sentences = [[next(pairs) for _ in summary.sentences] for summary in summaries]
-    figure_texts = [[next(pairs).text if w else f.text for f, w in zip(article_figures, marks)]
+    figure_pairs = iter(figures_out)
+    figure_texts = [[next(figure_pairs).text if w else f.text for f, w in zip(article_figures, marks)]
                     for article_figures, marks in zip(figures, wordy)]
     # the read-back is a check: greedy
-    checks, figure_notes = _check_figures(figures, figure_texts, wordy, src, to, translation_model, cache,
-                                          {**options, "candidates": 1})
+    checks, figure_notes = _check_figures(figures, figure_texts, wordy, src, to, translation_model, cache, greedy)
     return [(s, tuple(f), c, model, list(notes) + n)
             for s, f, c, n in zip(sentences, figure_texts, checks, figure_notes)]
 
@@ -164,6 +185,11 @@ def _check_figures(figures: list[tuple[KeyFigure, ...]], figure_texts: list[list
                             f"{figure_texts[a][i]!r} read back as {pair.target!r}")
             figure_texts[a][i] = figure.text
     return [tuple(c) for c in checks], notes
+
+
+def shown_figures(figures: "tuple[KeyFigure, ...] | list[KeyFigure]") -> set[int]:
+    """Indices of the key figures a reader is shown (SHOWN_FIGURES counts, sums or shares)."""
+    return set([i for i, f in enumerate(figures) if f.kind in CHECKED_FIGURES][:SHOWN_FIGURES])
 
 
 def _has_words(text: str) -> bool:

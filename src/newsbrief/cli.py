@@ -57,9 +57,8 @@ def cmd_detect(args: argparse.Namespace) -> int:
     return 0
 
 
-# Text and Markdown show the most salient counts, sums and shares; JSON has every figure.
-SHOWN_FIGURES = 5
-SHOWN_KINDS = ("count", "money", "percent")
+# Text and Markdown show the most salient counts, sums and shares (briefs.SHOWN_FIGURES, the ones
+# put in the reader's language); JSON has every figure.
 
 
 def _brief_text(data: dict, source: str, markdown: bool) -> str:
@@ -70,7 +69,7 @@ def _brief_text(data: dict, source: str, markdown: bool) -> str:
     # a flagged sentence is shown beside its source, source first, so a reader can check it
     to_check = [(s["sentence"] + 1, s["source"], s["text"], "; ".join(p["message"] for p in s["problems"]))
                 for s in faith["sentences"] if s["flagged"]]
-    top = [f for f in data["key_figures"] if f["kind"] in SHOWN_KINDS][:SHOWN_FIGURES]
+    top = [f for f in data["key_figures"] if f["shown"]]
     figures = "; ".join(f["reader_text"] for f in top) or "none found"
     models = ", ".join(f"{k}={v}" for k, v in data["models"].items() if v)
     head = f"{source} ({data['source_lang']} -> {data['target_lang']})"

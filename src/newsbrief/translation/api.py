@@ -199,8 +199,9 @@ def _round_trip(forward: SentenceTranslator, plan: BackendPlan, src: str, tgt: s
     back_model = model if plan.spec.translates(tgt, src) else None
     with warnings.catch_warnings():  # the back-translation is a check, not what the reader gets
         warnings.simplefilter("ignore", ModelQualityWarning)
-        backward = get_translator(tgt, src, back_model, config=replace(forward.config, candidates=1), cache=cache,
-                                  models=models, **load_options)
+        # a read-back is scored, not shown: no retry with a wider beam (0.7 s of the seed's Malay brief)
+        backward = get_translator(tgt, src, back_model, config=replace(forward.config, candidates=1, retry=False),
+                                  cache=cache, models=models, **load_options)
     return RoundTripReranker(forward, backward, forward.config.candidates)
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from ..cache import Cache, NullCache, fingerprint, model_files_hash
 from .base import SENTENCE_NOTE as _SENTENCE_NOTE
-from .base import SentenceTranslator, TranslateConfig
+from .base import OUTPUT_RATIO_BY_TARGET, SentenceTranslator, TranslateConfig
 
 if TYPE_CHECKING:
     from .api import BackendPlan
@@ -136,6 +136,8 @@ def _decoding(config: TranslateConfig, tgt: str) -> dict:
     Malay, where it is replaced by the table's rule (variety.rule()): other directions keep their keys."""
     decoding = asdict(config)
     decoding.pop("protect_facts")  # applied before the translator: the masked sentence is in the key
+    if tgt in OUTPUT_RATIO_BY_TARGET:  # into Khmer the output allowance changed: keys into Khmer with it
+        decoding["output_ratio_floor"] = OUTPUT_RATIO_BY_TARGET[tgt]
     words = decoding.pop("malaysian_words")
     if tgt == "ms" and words:
         from .variety import rule

@@ -119,10 +119,14 @@ class CT2CausalLMBackend(_Prompting):
         self.model_id = resolved.spec.built_from or resolved.id  # a built copy is its source's
         self.languages = tuple(resolved.spec.languages)
         from ..models.causal_translator import TOKENIZER_DIR
+        from ..models.light_tokenizer import LightTokenizer, has_light_tokenizer
 
+        # the tokenizer without torch and transformers where its tokenizer.json is there (a built copy)
+        tokenizer_path = resolved.path / TOKENIZER_DIR
         self.tokenizer, self.generator, self.workers = open_engine(
             "Generator", resolved.path, device, compute_type, threads, "Delete the folder to have it built again.",
-            tokenizer_path=resolved.path / TOKENIZER_DIR)
+            tokenizer_path=tokenizer_path,
+            tokenizer_loader=LightTokenizer if has_light_tokenizer(tokenizer_path) else None)
         self.vocab = VocabMap.load(resolved.path)
         self.compute_type = compute_type
         self.max_input_tokens = MAX_INPUT_TOKENS

@@ -33,7 +33,7 @@ def cpu_split(threads: int | None) -> tuple[int, int]:
 
 
 def open_engine(kind: str, path, device: str, compute_type: str, threads: int | None, fix: str,
-                tokenizer_path=None):
+                tokenizer_path=None, tokenizer_loader=None):
     """(tokenizer, ctranslate2.Translator or Generator, workers) of a CTranslate2 folder (its
     tokenizer in tokenizer_path, default the folder itself); a folder that does not load is a
     ModelNotFoundError that ends with `fix` (what to do about it)."""
@@ -42,7 +42,7 @@ def open_engine(kind: str, path, device: str, compute_type: str, threads: int | 
     except ImportError:
         raise MissingDependencyError("the CTranslate2 backend needs ctranslate2: pip install ctranslate2") from None
     try:
-        tokenizer = load_tokenizer(tokenizer_path or path)
+        tokenizer = (tokenizer_loader or load_tokenizer)(tokenizer_path or path)
         workers, per_worker = cpu_split(threads) if device == "cpu" else (1, 0)
         engine = getattr(ctranslate2, kind)(str(path), device=device, compute_type=compute_type,
                                             inter_threads=workers, intra_threads=per_worker)

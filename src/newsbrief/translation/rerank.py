@@ -20,7 +20,8 @@ from .protect import NUMBER_RE, PLACEHOLDER_RE
 
 # How candidates are chosen: part of the cache key of every translation with candidates > 1, so a
 # change of rule is a cache miss, not an old choice served again
-RULE = "round-trip chrF; into Malay, Malaysian first; placeholders apart from numbers, read outside them"
+RULE = ("round-trip chrF; into Malay, Malaysian first; placeholders apart from numbers, read outside them; "
+        "read-backs not retried")
 
 
 @cache

@@ -284,7 +284,7 @@ function renderBrief(d, name, job) {
   const checks = flagged.length ? el("ul", { class: "checks" }, flagged.map((i) =>
     el("li", {}, tNodes("brief.check_item", { n: i + 1, reasons: el("span", {}, reasonNodes(i)) })))) : null;
 
-  const figures = d.key_figures.slice(0, 8).map((f) =>
+  const figures = shownFigures(d).map((f) =>
     el("li", { class: "content", lang: tl, title: f.sentence_text
       ? t("brief.figure_source_sentence", { text: f.text, sentence: f.sentence_text })
       : t("brief.figure_source", { text: f.text }) }, f.reader_text));
@@ -337,7 +337,7 @@ function renderBrief(d, name, job) {
 }
 
 function markdown(d, name) {
-  const figures = d.key_figures.slice(0, 8).map((f) => f.reader_text).join("; ") || t("brief.none_found");
+  const figures = shownFigures(d).map((f) => f.reader_text).join("; ") || t("brief.none_found");
   const models = Object.entries(d.models).filter(([, v]) => v).map(([k, v]) => `${k}=${v}`).join(", ");
   return [`## ${name} (${d.source_lang} -> ${d.target_lang})`, "", ...d.sentences.map((s) => `- ${s.text}`), "",
     `**${t("brief.key_figures")}:** ${figures}`, "", `**${t("brief.faithfulness")}:** ${verdictText(d.faithfulness)}`, "",
@@ -365,3 +365,8 @@ function downloadJson(d, job) {
 }
 
 document.addEventListener("DOMContentLoaded", init);
+
+// the key figures the brief put in the reader's language ("shown"; older servers: the first 8)
+function shownFigures(d) {
+  return d.key_figures.some((f) => "shown" in f) ? d.key_figures.filter((f) => f.shown) : d.key_figures.slice(0, 8);
+}
