@@ -7,6 +7,7 @@ translation: Friday"). Names are compared by translation.names (it knows their r
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -60,17 +61,47 @@ def facts(text: str, lang: str) -> dict[str, list[Found]]:
 
 def compare(source: str, translation: str, src: str, tgt: str) -> list[Problem]:
     """What the translation of `source` gets wrong, kind by kind (an empty list: nothing found wrong)."""
-    problems = _numbers(source, translation)
+    # Khmer number words are not read (see _KHMER_LETTER): across Khmer, digits only
+    problems = _numbers(source, translation, digits_only="km" in (src, tgt))
     have, got = facts(source, src), facts(translation, tgt)
     problems += _compare("weekday", have["weekday"], got["weekday"], lambda f: f.key, added=True)
     months = have["month"] + have["date"]
     problems += _compare("month", months, got["month"] + got["date"], _month, added=True)
-    problems += _compare("place", have["place"], got["place"], lambda f: f.key, added=True,
+    # Khmer spells countries many ways (ឥណ្ឌូនេស៊ី and CLDR's ឥណ្ឌូណេស៊ី): a place not found on the
+    # Khmer side is there if a spelling close to its name is
+    have_places = have["place"] if src != "km" else have["place"] + _khmer_alike(source, got["place"])
+    got_places = got["place"] if tgt != "km" else got["place"] + _khmer_alike(translation, have["place"])
+    problems += _compare("place", have_places, got_places, lambda f: f.key, added=True,
                          excused=lambda f: _said_by_demonym(f.key, source, src))
     # a translation may name a role the source implies ("Prime Minister Hun Manet" for "Hun
     # Manet"): an added role is a problem only beside a missing one ("doctors" for "police")
     problems += _compare("role", have["role"], got["role"], lambda f: f.key, added=False)
     return problems
+
+
+def _khmer_alike(text: str, places_elsewhere: list[Found], least: float = 0.8) -> list[Found]:
+    """The places of the other side that this Khmer text spells otherwise: a stretch of it whose
+    similarity to the place's Khmer name is at least `least` (difflib's ratio)."""
+    from difflib import SequenceMatcher
+
+    out = []
+    plain = text.replace("\u200b", "")
+    for place in places_elsewhere:
+        forms = places.lexicon().entries[place.key].get("km", [])
+        for form in (f.replace("\u200b", "") for f in forms):
+            n = len(form)
+            spans = (plain[i:i + size] for size in (n - 1, n, n + 1) for i in range(max(0, len(plain) - size + 1)))
+            if any(SequenceMatcher(None, form, span).ratio() >= least for span in spans):
+                out.append(Found("place", place.key, 0, 0, form))
+                break
+    return out
+
+
+def _first_of_each(found: list[Found], key: Callable[[Found], Any]) -> list[Found]:
+    seen: dict[Any, Found] = {}
+    for f in found:
+        seen.setdefault(key(f), f)
+    return list(seen.values())
 
 
 def _said_by_demonym(code: str, source: str, src: str) -> bool:
@@ -87,11 +118,15 @@ def _month(found: Found) -> int:
     return found.key if found.kind == "month" else found.key[1]
 
 
-def _compare(kind: str, have: list[Found], got: list[Found], key: Callable[[Found], Any],
-             added: bool, excused: Callable[[Found], bool] = lambda f: False) -> list[Problem]:
+def _compare(kind: str, have: list[Found], got: list[Found], key: Callable[[Found], Any], added: bool,
+             excused: Callable[[Found], bool] = lambda f: False, flag_missing: bool = True) -> list[Problem]:
     """Problems for the facts of `have` missing from `got` (with what `got` says instead, if it
-    says something else), and, if added, for the facts of `got` that `have` does not state and
-    that are not excused."""
+    says something else; a fact only missing is flagged when flag_missing), and, if added, for the
+    facts of `got` that `have` does not state and that are not excused."""
+    # places and roles are there or not (a translation need not repeat "Malaysia" as often); dates
+    # and weekdays count
+    if kind in ("place", "role"):
+        have, got = _first_of_each(have, key), _first_of_each(got, key)
     missing = list((Counter(map(key, have)) - Counter(map(key, got))).elements())
     extra = list((Counter(map(key, got)) - Counter(map(key, have))).elements())
     out = []
@@ -99,19 +134,26 @@ def _compare(kind: str, have: list[Found], got: list[Found], key: Callable[[Foun
     for k in missing:
         source = next(f for f in have if key(f) == k)
         instead = extra_found.pop(0) if extra_found else None
-        out.append(Problem(kind, source.text, instead.text if instead else None))
+        if instead or flag_missing:
+            out.append(Problem(kind, source.text, instead.text if instead else None))
     if added:
         out += [Problem(kind, None, f.text) for f in extra_found]
     return out
 
 
-def _checked_numbers(text: str) -> list[tuple[float, str]]:
-    return [(v, t) for v, t in number_values(_BOTH.sub(" ", text))
-            if v not in _UNCHECKED_VALUES and not _VAGUE.match(t) and not _KHMER_LETTER.search(t)]
+def _checked_numbers(text: str, digits_only: bool = False) -> list[tuple[Any, str]]:
+    """(value, text) of the numbers to compare. digits_only (across Khmer): each number by its digits
+    alone, as Khmer writes scales and decimals otherwise ("£2.8bn" = "២,៨ ពាន់លាន": 28)."""
+    found = [(v, t) for v, t in number_values(_BOTH.sub(" ", text))
+             if v not in _UNCHECKED_VALUES and not _VAGUE.match(t)
+             and not (_KHMER_LETTER.search(t) and not any(c.isdigit() for c in t))]
+    if not digits_only:
+        return found
+    return [(digits, t) for _, t in found if (digits := "".join(str(unicodedata.digit(c)) for c in t if c.isdigit()))]
 
 
-def _numbers(source: str, translation: str) -> list[Problem]:
-    have, got = _checked_numbers(source), _checked_numbers(translation)
+def _numbers(source: str, translation: str, digits_only: bool = False) -> list[Problem]:
+    have, got = _checked_numbers(source, digits_only), _checked_numbers(translation, digits_only)
     missing = Counter(v for v, _ in have) - Counter(v for v, _ in got)
     extra = Counter(v for v, _ in got) - Counter(v for v, _ in have)
     out = []

@@ -11,26 +11,27 @@ from .found import Found
 
 
 class Lexicon:
-    def __init__(self, kind: str, entries: list[dict]):
+    def __init__(self, kind: str, entries: list[dict], case_sensitive: bool = False):
         self.kind = kind
         self.entries = {e["id"]: e for e in entries}
+        self._fold = (lambda text: text) if case_sensitive else str.lower
 
     @cached_property
     def _patterns(self) -> dict[str, tuple[re.Pattern[str], dict[str, str]]]:
         out = {}
         for lang in ("en", "ms", "km"):
-            form_id = {_bare(form).lower(): e["id"] for e in self.entries.values() for form in e.get(lang, ())}
+            form_id = {self._fold(_bare(form)): e["id"] for e in self.entries.values() for form in e.get(lang, ())}
             alternation = "|".join(sorted((_pattern(form, lang) for form in form_id), key=len, reverse=True))
             # Khmer writes no spaces between words; Latin forms are whole words
             text = alternation if lang == "km" else rf"(?<![\w-])(?:{alternation})(?![\w-])"
-            out[lang] = (re.compile(text, re.IGNORECASE), form_id)
+            out[lang] = (re.compile(text, 0 if self._fold("A") == "A" else re.IGNORECASE), form_id)
         return out
 
     def find(self, text: str, lang: str) -> list[Found]:
         if lang not in self._patterns:
             return []
         pattern, form_id = self._patterns[lang]
-        return [Found(self.kind, form_id[_bare(m.group(0)).lower()], m.start(), m.end(), m.group(0))
+        return [Found(self.kind, form_id[self._fold(_bare(m.group(0)))], m.start(), m.end(), m.group(0))
                 for m in pattern.finditer(text)]
 
     def render(self, found: Found, lang: str) -> str:

@@ -26,11 +26,17 @@ def lexicon() -> Lexicon:
         entry = {"id": code, "en": [english]}
         for lang in ("ms", "km"):
             form = names[lang].get(code)
-            # a one- or two-letter Khmer name is read inside other words: not searched for
-            if form and not (lang == "km" and len(form) < 3 and code != "TH"):
+            # a short Khmer name is read inside other words (កាតា, ចិន in ចិន្តា): not searched for, but
+            # for Thailand, China and Laos, too common in Cambodian news to leave out
+            if form and not (lang == "km" and len(form.replace("\u200b", "")) < 5 and code not in ("TH", "CN", "LA")):
                 entry[lang] = [form]
         countries.append(entry)
-    return Lexicon("place", countries + glossary()["provinces"])
+    by_id = {entry["id"]: entry for entry in countries}
+    for alias in glossary()["country_aliases"]:  # "US", "Britain", អាមេរិក: read, never written
+        for lang in ("en", "ms", "km"):
+            by_id[alias["id"]].setdefault(lang, []).extend(alias.get(lang, []))
+    # names keep their capitals: Malay "cuba" is "try", "Cuba" the country
+    return Lexicon("place", countries + glossary()["provinces"], case_sensitive=True)
 
 
 def find(text: str, lang: str) -> list[Found]:
