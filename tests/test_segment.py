@@ -112,3 +112,17 @@ def test_sentence_spans_of_a_slice():
     text = "Ignore this. Keep this one. And this."
     start = text.index("Keep")
     assert [text[a:b] for a, b in sentence_spans(text, start)] == ["Keep this one.", "And this."]
+
+
+def test_sentences_glued_without_a_space_are_split():
+    """Scraped Malaysian news glues sentences: "...1952.Pelakon", '...maaa".Netizen'."""
+    from newsbrief.segment import sentence_spans
+
+    def split(text):
+        return [text[a:b] for a, b in sentence_spans(text)]
+    assert split("Dia ditahan di bawah Akta Dadah Berbahaya 1952.Pelakon itu dibebaskan.") == [
+        "Dia ditahan di bawah Akta Dadah Berbahaya 1952.", "Pelakon itu dibebaskan."]
+    assert split('Harganya "3 4 ribu maaa".Netizen juga marah.') == ['Harganya "3 4 ribu maaa".', "Netizen juga marah."]
+    # initials, decimals and web addresses stay whole
+    assert split("The U.S.Army said so.") == ["The U.S.Army said so."]
+    assert split("He paid 3.50 dollars at www.example.com today.") == ["He paid 3.50 dollars at www.example.com today."]

@@ -229,3 +229,11 @@ def test_book_length_input_is_summarized_in_bounded_memory():
     assert len(summary.indices) == 3 and max(summary.indices) < MAX_CANDIDATES
     import newsbrief as nb
     assert any("first 600" in note for note in nb.summarize(article, method="extractive", cache=None).notes)
+
+
+def test_a_dateline_with_a_time_stamp_or_a_khmer_byline_is_not_a_brief_sentence():
+    from newsbrief.summarization.extractive import _non_content
+
+    sentences = ["Sat, 27 July 2019 09:34 AM ដោយ ៖ សុខ ជា",
+                 "ប៉ូលិសបានចាប់ខ្លួនជនសង្ស័យ ១២ នាក់ នៅភ្នំពេញ កាលពីថ្ងៃចន្ទ ក្នុងប្រតិបត្តិការមួយ ប្រឆាំងការឆបោកតាមអនឡាញ។"]
+    assert _non_content(sentences, [12, 40], [6, 6]) == [True, False]

@@ -11,6 +11,7 @@ Rules, by script:
 - Latin script ends sentences with . ! ? … followed by whitespace and a sentence start
   (not a lowercase letter). Abbreviations ("Dr.", "Sdn.", "U.S.", "No. 5", "Jan. 5"),
   decimals ("1.5") and quotes or ellipses followed by lowercase do not end a sentence.
+  Sentences that scraped text glued together without a space ("... 1952.Pelakon itu ...") are split.
 """
 
 from __future__ import annotations
@@ -34,6 +35,11 @@ no nos art sec ch p jan feb mar apr jun jul aug sep sept oct nov dec
 _KHMER_ETC = re.compile(f"។[ {ZERO_WIDTH}]?ល[ {ZERO_WIDTH}]?។")  # "etc.", sometimes with zero-width spaces
 _CLOSERS = re.escape("\"'”’»›)]}")
 _LATIN_BOUNDARY = re.compile(rf"(?:\.{{2,}}|…|[.!?]+)[{_CLOSERS}]*(?={_SPACE}|$)")
+# Scraped news glues sentences together without a space ("... Akta Dadah Berbahaya 1952.Pelakon itu",
+# '... 4 ribu maaa".Netizen juga'): a stop after two lowercase letters or digits, before a capital
+# and a lowercase letter, ends a sentence too ("U.S.Army", "e.g.The" do not match: a capital or one
+# letter before the stop)
+_GLUED_BOUNDARY = re.compile(rf"(?<=[a-z0-9][a-z0-9])[{_CLOSERS}]?[.!?]+[{_CLOSERS}]*(?=[A-Z][a-z])")
 _OTHER_BOUNDARY = re.compile(rf"[។៕。！？][{_CLOSERS}]*")
 _WORD_BEFORE_DOT = re.compile(r"(?:\b[^\W\d_](?:\.[^\W\d_])*|\b[^\W\d_]+)\.?$")
 _BLANK_LINE = re.compile(rf"\n(?:[ \t\r\f\v{ZERO_WIDTH}]*\n)+")
@@ -118,6 +124,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     for match in _LATIN_BOUNDARY.finditer(text, start, end):
         if _is_latin_boundary(text, match, end):
             cuts.append(match.end())
+    cuts += [match.end() for match in _GLUED_BOUNDARY.finditer(text, start, end)]
     spans = []
     prev = start
     for cut in sorted(set(cuts)) + [end]:

@@ -168,6 +168,9 @@ _CREDIT_RE = re.compile(rf"^[(\[][^()\[\]]{{0,80}}[)\]]\W*$|^(?:{_CREDIT_WORDS})
 _CREDIT_TAIL_RE = re.compile(rf"[(\[][^()\[\]]{{0,60}}\b(?:{_CREDIT_WORDS})\b[^()\[\]]{{0,40}}[)\]]\W*$", re.I)
 _BYLINE_RE = re.compile(r"^(?:by|oleh|reported by|written by|published|updated|last updated|posted)\b[:\s]"
                         r"|^(?:published|updated)\s*:", re.I)
+# a dateline with a time stamp ("Sat, 27 July 2019 09:34 AM ...") or a Khmer "by:" (ដោយ ៖) line
+_DATELINE_RE = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+\d{1,2}\s+\w+\s+\d{4}\s+\d{1,2}:\d{2}"
+                          r"|ដោយ\s*[៖:]", re.I)
 _FINAL_PUNCT = re.compile(r"[.!?។៕…][\"'”’»)\]]*$|[\"”’»]$")
 
 
@@ -183,7 +186,7 @@ def _non_content(sentences: list[str], units: list[int], min_units: list[int]) -
         short = units[i] < 4 * min_units[i]  # < 24 words (48 Khmer syllables)
         if _CREDIT_RE.match(s) or (_CREDIT_TAIL_RE.search(s) and short):
             junk[i] = True                   # a credit, or a caption ending with one
-        if _BYLINE_RE.match(s) and short:
+        if (_BYLINE_RE.match(s) or _DATELINE_RE.search(s)) and short:
             junk[i] = True
         if units[i] < min_units[i]:
             junk[i] = True                   # a fragment ("ល។", "Advertisement")
