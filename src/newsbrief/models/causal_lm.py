@@ -47,15 +47,7 @@ def load_causal_lm(path: str | Path, gguf_file: str | None = None, device: str =
         check_gguf_support()
         extra["gguf_file"] = gguf_file
     try:
-        if gguf_file and (path / "tokenizer.json").is_file():
-            tokenizer = transformers.AutoTokenizer.from_pretrained(str(path), local_files_only=True)
-        else:
-            tokenizer = transformers.AutoTokenizer.from_pretrained(str(path), local_files_only=True, **extra)
-            if gguf_file:
-                try:
-                    tokenizer.save_pretrained(str(path))
-                except OSError:  # a read-only folder: rebuilt next time
-                    pass
+        tokenizer = load_tokenizer(path, gguf_file)
         model = transformers.AutoModelForCausalLM.from_pretrained(str(path), local_files_only=True,
                                                                   dtype=torch.float32, **extra)
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -69,6 +61,23 @@ def load_causal_lm(path: str | Path, gguf_file: str | None = None, device: str =
         model.hf_quantizer = None
         model.is_quantized = False
     return tokenizer, model.to(device).eval()
+
+
+def load_tokenizer(path: str | Path, gguf_file: str | None = None):
+    """The tokenizer of a transformers folder, or of path/gguf_file (saved beside it as
+    tokenizer.json on first load, read back from there after)."""
+    _, transformers = import_torch()
+    path = Path(path)
+    if gguf_file and (path / "tokenizer.json").is_file():
+        return transformers.AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+    extra = {"gguf_file": gguf_file} if gguf_file else {}
+    tokenizer = transformers.AutoTokenizer.from_pretrained(str(path), local_files_only=True, **extra)
+    if gguf_file:
+        try:
+            tokenizer.save_pretrained(str(path))
+        except OSError:  # a read-only folder: rebuilt next time
+            pass
+    return tokenizer
 
 
 class GeneratedOnly:
