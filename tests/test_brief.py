@@ -190,3 +190,14 @@ def test_the_main_job_never_touches_the_network(monkeypatch, example_article, tm
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     brief = nb.brief(example_article, cache=tmp_path)  # method="auto": looks for models, offline
     assert brief.summary and brief.faithfulness["faithful"]
+
+
+def test_a_key_figure_that_fails_its_read_back_into_english_is_shown_as_a_number_alone():
+    from newsbrief.briefs import number_alone
+    from newsbrief.facts import key_figures
+
+    def alone(text, lang):
+        return [number_alone(f) for f in key_figures([text], lang=lang)]
+    assert alone("Syarikat itu rugi RM23 juta tahun lalu.", "ms") == ["RM23,000,000"]
+    assert alone("ប៉ូលិសចាប់ខ្លួន ១៥៧ នាក់។", "km") == ["157"]
+    assert alone("Kadar itu naik 5.5 peratus.", "ms") == ["5.5%"]

@@ -9,6 +9,7 @@ summarizer works on the source text as written.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -181,10 +182,23 @@ def _check_figures(figures: list[tuple[KeyFigure, ...]], figure_texts: list[list
         problem = count_changed(figure, pair.target, src)
         checks[a][i] = {"status": "fallback" if problem else "kept", "round_trip": pair.target, "note": problem}
         if problem:
-            notes[a].append(f"key figure {figure.text!r} shown as the article writes it: its translation "
+            # an English reader of Khmer or Malay news gets the number, not a phrase they cannot read
+            fallback = number_alone(figure) if to == "en" else figure.text
+            how = "as a number alone" if to == "en" else "as the article writes it"
+            notes[a].append(f"key figure {figure.text!r} shown {how}: its translation "
                             f"{figure_texts[a][i]!r} read back as {pair.target!r}")
-            figure_texts[a][i] = figure.text
+            figure_texts[a][i] = fallback
     return [tuple(c) for c in checks], notes
+
+
+def number_alone(figure: KeyFigure) -> str:
+    """A figure's number in Western digits ("RM23 juta" -> "RM23,000,000", "១៥៧ នាក់" -> "157")."""
+    value = figure.value
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+    if figure.kind == "percent":
+        return text + "%"
+    currency = re.match(r"(RM|US\$|S\$|\$|€|£|¥|Rp)", figure.written.strip())
+    return (currency.group(1) if currency and figure.kind == "money" else "") + text
 
 
 def shown_figures(figures: "tuple[KeyFigure, ...] | list[KeyFigure]") -> set[int]:
