@@ -228,3 +228,14 @@ def test_models_list_shows_summarizers_too():
     assert {row["kind"] for row in rows} == {"translation", "summarization"}
     smollm2 = next(row for row in rows if row["name"] == "smollm2-135m-instruct")
     assert smollm2["installed"] is True and smollm2["auto"] is False  # the test install has it
+
+
+def test_the_registry_is_parsed_once_per_version_of_the_file(tmp_path):
+    path = tmp_path / "registry.toml"
+    path.write_text('default_translation = "a"\n[models.a]\nfamily = "marian"\nlanguages = ["en", "ms"]\n')
+    first = models.read_registry(path)
+    first["models"]["a"]["family"] = "changed by a caller"
+    assert models.read_registry(path)["models"]["a"]["family"] == "marian"  # each caller has its own copy
+    assert load_registry(path)["a"].family == "marian" and models.registry_default(path=path) == "a"
+    path.write_text('default_translation = "b"\n[models.b]\nfamily = "marian"\nlanguages = ["en", "km"]\n')
+    assert list(load_registry(path)) == ["b"] and models.registry_default(path=path) == "b"  # edited: read again

@@ -7,8 +7,10 @@ languages and their codes, its measured scores and limits. Nothing heavy is impo
 
 from __future__ import annotations
 
+import copy
 import json
 import os
+import stat
 import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -172,16 +174,34 @@ class ModelSpec:
         return out
 
 
+_PARSED: dict[str, tuple[tuple, dict[str, Any]]] = {}  # path -> ((size, mtime_ns, inode), parsed TOML)
+
+
 def read_registry(path: str | os.PathLike | None = None) -> dict[str, Any]:
     """registry.toml as parsed TOML ({} when there is none); every registry reader starts here."""
+    return copy.deepcopy(_parsed(path))
+
+
+def _parsed(path: str | os.PathLike | None = None) -> dict[str, Any]:
+    """The parsed file, shared (never to be changed: callers copy what they keep), parsed once per
+    version of the file: a brief resolves its models about ten times."""
     path = Path(path) if path else REGISTRY_PATH
-    if not path.is_file():
+    try:
+        st = path.stat()
+    except OSError:
         return {}
-    with open(path, "rb") as fh:
-        try:
-            return tomllib.load(fh)
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+    if not stat.S_ISREG(st.st_mode):
+        return {}
+    stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
+    known = _PARSED.get(str(path))
+    if known is None or known[0] != stamp:
+        with open(path, "rb") as fh:
+            try:
+                known = (stamp, tomllib.load(fh))
+            except tomllib.TOMLDecodeError as exc:
+                raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+        _PARSED[str(path)] = known
+    return known[1]
 
 
 def load_registry(path: str | os.PathLike | None = None, task: str = "translation") -> dict[str, ModelSpec]:
@@ -189,13 +209,13 @@ def load_registry(path: str | os.PathLike | None = None, task: str = "translatio
     order): [models.NAME] for translation, [summarizers.NAME] for summarization."""
     if task not in TASKS:
         raise ConfigError(f"task must be one of {', '.join(TASKS)}, not {task!r}")
-    entries = read_registry(path).get(SECTIONS[task], {})
+    entries = copy.deepcopy(_parsed(path).get(SECTIONS[task], {}))
     return {name: ModelSpec.from_dict(entry, name, task=task) for name, entry in entries.items()}
 
 
 def registry_default(src: str | None = None, tgt: str | None = None, path: Path | None = None) -> str:
     """The registry's default_translation: one name, or a table of direction ("en-km") -> name."""
-    default = read_registry(path).get("default_translation", "") or ""
+    default = copy.deepcopy(_parsed(path).get("default_translation", "")) or ""
     if isinstance(default, dict):
         return str(default.get(f"{src}-{tgt}", "")) if src and tgt else ""
     return str(default)
