@@ -4,9 +4,11 @@
 
 Starts `newsbrief serve` in its own process on a free loopback port (127.0.0.1 only) with a
 private result cache, and sends REQUESTS requests from CLIENTS concurrent clients (httpx,
-asyncio): detect (short texts in en/ms/km), brief of an article already cached, brief of an
-article never seen (uncached: detect + summarize + figures), and translate en->ms of short
-sentences (the embedded translator; each sentence cold once, then from the cache). Reports
+asyncio): detect (short texts in en/ms/km), briefs of an article already cached (into English,
+and into Malay: its translation cached too), brief of an article never seen (uncached: detect +
+summarize + figures), translate en->ms of short sentences (the embedded translator; each
+sentence cold once, then from the cache) and of sentences never seen (model work every time:
+what fills the CPU pool while the cached answers should not wait behind it). Reports
 requests/s, p50/p95 latency per kind, every status code (5xx must be zero), and the server's
 RSS during the run. Then the overload path: a second server with 1 thread and a queue of 2
 gets CLIENTS uncached briefs at once; the ones beyond the queue must be answered 429 with
@@ -45,7 +47,16 @@ TRANSLATE_TEXTS = [
     "Many victims were promised well-paid work abroad.",
     "The two police forces will exchange the names of suspected recruiters.",
 ]
-KINDS = ("detect", "brief_cached", "brief_uncached", "translate")
+KINDS = ("detect", "brief_cached", "brief_cached_ms", "brief_uncached", "translate", "translate_uncached")
+# requests of each kind per 10
+MIX = {"detect": 3, "brief_cached": 2, "brief_cached_ms": 1, "brief_uncached": 1, "translate": 2,
+       "translate_uncached": 1}
+PLACES = ("Phnom Penh", "Kuala Lumpur", "Bavet", "Poipet", "Sihanoukville", "Johor Bahru", "Siem Reap")
+
+
+def uncached_sentence(i: int) -> str:
+    """A sentence the result cache has never seen (written for this benchmark)."""
+    return f"Police in {PLACES[i % len(PLACES)]} arrested {12 + i} people at a scam compound."
 
 
 def uncached_article(i: int) -> str:
@@ -55,20 +66,24 @@ def uncached_article(i: int) -> str:
     return f"Report {i}: regional desk, item {i * 7 + 3}.\n\n" + "\n\n".join(paragraphs)
 
 
-def plan(requests: int, seed: int = 0, translate_texts: tuple[str, ...] = tuple(TRANSLATE_TEXTS)
-         ) -> list[tuple[str, str, dict]]:
-    """(kind, path, JSON body) for each request: 30% detect, 30% cached briefs, 20% uncached, 20% translate."""
+def plan(requests: int, seed: int = 0, translate_texts: tuple[str, ...] = tuple(TRANSLATE_TEXTS),
+         mix: dict[str, int] | None = None) -> list[tuple[str, str, dict]]:
+    """(kind, path, JSON body) for each request, kinds drawn with the weights of mix (default MIX)."""
     rng = random.Random(seed)
-    kinds = rng.choices(KINDS, weights=(3, 3, 2, 2), k=requests)
+    mix = MIX if mix is None else mix
+    kinds = rng.choices(list(mix), weights=list(mix.values()), k=requests)
     out, fresh = [], 0
     for kind in kinds:
+        fresh += 1
         if kind == "detect":
             out.append((kind, "/api/v1/detect", {"text": rng.choice(DETECT_TEXTS)}))
-        elif kind == "brief_cached":
-            out.append((kind, "/api/v1/brief", {"text": EXAMPLE, "to": "en"}))
+        elif kind in ("brief_cached", "brief_cached_ms"):
+            out.append((kind, "/api/v1/brief", {"text": EXAMPLE, "to": "ms" if kind.endswith("_ms") else "en"}))
         elif kind == "brief_uncached":
-            fresh += 1
             out.append((kind, "/api/v1/brief", {"text": uncached_article(10_000 + fresh + 1000 * seed), "to": "en"}))
+        elif kind == "translate_uncached":
+            out.append((kind, "/api/v1/translate", {"text": uncached_sentence(fresh + 1000 * seed), "to": "ms",
+                                                    "src": "en"}))
         else:
             out.append((kind, "/api/v1/translate", {"text": rng.choice(translate_texts), "to": "ms", "src": "en"}))
     return out
@@ -82,16 +97,24 @@ def percentile(values: list[float], q: float) -> float | None:
 
 
 async def drive(base: str, requests: list[tuple[str, str, dict]], clients: int, timeout: float = 300) -> dict:
-    """Send the requests from `clients` concurrent clients; latency and status per request."""
+    """Send the requests from `clients` concurrent clients; latency and status per request. Each
+    client opens its connection (GET /api/v1/health) before the clock starts, as a page or an API
+    client keeps one open: the figures are the requests', not 16 TCP handshakes at once."""
     import httpx
 
     queue: asyncio.Queue = asyncio.Queue()
     for item in requests:
         queue.put_nowait(item)
     results: list[dict] = []
+    connected, go = [0], asyncio.Event()
 
     async def client() -> None:
         async with httpx.AsyncClient(base_url=base, timeout=timeout) as http:
+            await http.get("/api/v1/health")
+            connected[0] += 1
+            if connected[0] == clients:
+                go.set()
+            await go.wait()
             while True:
                 try:
                     kind, path, body = queue.get_nowait()
@@ -106,8 +129,10 @@ async def drive(base: str, requests: list[tuple[str, str, dict]], clients: int, 
                 results.append({"kind": kind, "status": status, "retry_after": retry,
                                 "s": time.perf_counter() - start})
 
+    tasks = [asyncio.ensure_future(client()) for _ in range(clients)]
+    await go.wait()
     start = time.perf_counter()
-    await asyncio.gather(*(client() for _ in range(clients)))
+    await asyncio.gather(*tasks)
     return {"wall_s": time.perf_counter() - start, "results": results}
 
 
@@ -233,24 +258,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=rpt.RESULTS / "serve_load",
                         help="write OUT.json and OUT.md (default benchmarks/results/serve_load)")
     args = parser.parse_args(argv)
+    import httpx
+
     options = {"clients": args.clients, "requests": args.requests, "threads": args.threads, "queue": args.queue}
     with tempfile.TemporaryDirectory() as cache:
         with server("--threads", str(args.threads), "--queue", str(args.queue), cache=cache) as (base, pid):
             memory = {"rss_start_mb": rss_mb(pid)}
             # warm-up, outside the timing: load the models, fill the cache with the "cached" article
             asyncio.run(drive(base, [("brief_cached", "/api/v1/brief", {"text": EXAMPLE, "to": "en"}),
+                                     ("brief_cached_ms", "/api/v1/brief", {"text": EXAMPLE, "to": "ms"}),
                                      ("translate", "/api/v1/translate", {"text": "Hello.", "to": "ms", "src": "en"})],
                               1))
             memory["rss_after_warmup_mb"] = rss_mb(pid)
             run, samples = asyncio.run(loaded_run(base, pid, plan(args.requests), args.clients))
             memory.update(rss_max_mb=max(samples, default=None), rss_end_mb=rss_mb(pid), peak_mb=rss_mb(pid, "VmHWM"))
+            pool_stats = httpx.get(f"{base}/api/v1/health", timeout=10).json().get("stats")
         load = summarize(run)
         with server("--threads", "1", "--queue", "2", cache=cache) as (base, _):
             over = overload(base, args.clients)
     cmd = rpt.command(NAME, argv)
     report = {"benchmark": "serve-load: the server under concurrent mixed requests", "command": cmd,
               "signature": signature(packages=("newsbrief", "fastapi", "uvicorn", "httpx"), config=options),
-              "load": load, "memory": memory, "overload": over}
+              "load": load, "memory": memory, "overload": over, "pool_stats": pool_stats}
     page = rpt.page("The server under load", report["signature"], cmd, markdown(load, memory, over, options))
     print(page)
     out = args.out.with_suffix("")
