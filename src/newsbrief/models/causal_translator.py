@@ -318,7 +318,7 @@ def built_spec(spec, name: str, fingerprint: str):
 def ensure_built(resolved, compute_type: str = "int8"):
     """The CTranslate2 copy of a shipped causal-LM translator (ResolvedModel), built into the
     user model folder on first use (and again when the shipped weights change), with a
-    progress line on stderr: it takes about a minute and happens once."""
+    progress on stderr (each step, with the time): it takes about a minute and happens once."""
     import sys
     import time
 
@@ -339,7 +339,7 @@ def ensure_built(resolved, compute_type: str = "int8"):
         except ConfigError:
             pass
     print(f"newsbrief: building {resolved.spec.name} for CTranslate2 ({compute_type}) into {out}: merging the "
-          f"trained weights into the base model, once (about half a minute)...", file=sys.stderr, flush=True)
+          f"trained weights into the base model, once (about a minute)...", file=sys.stderr, flush=True)
     started = time.monotonic()
 
     def progress(text: str) -> None:
