@@ -136,7 +136,9 @@ def test_tokenizer_object_is_what_rouge_score_is_fed():
 # library-backed scores must be the same to two decimals.
 PINNED = {
     ("en_cnndm_frank", 3, 40): {"rouge1": 42.01, "rouge2": 18.34, "rougeL": 26.84, "rougeLsum": 37.74},
-    ("en_xsum_frank", 1, 40): {"rouge1": 16.16, "rouge2": 2.16, "rougeL": 12.85, "rougeLsum": 12.85},
+    # XSum's scraped text glues its sentences ("...community.Dr Venter"): since the segmenter splits
+    # them, lead-1 is one sentence, not a run of glued ones (was 16.16 / 2.16 / 12.85 / 12.85)
+    ("en_xsum_frank", 1, 40): {"rouge1": 15.71, "rouge2": 1.99, "rougeL": 12.77, "rougeLsum": 12.77},
     ("ms_astroawani_mesolitica", 1, 15): {"rouge1": 38.33, "rouge2": 29.65, "rougeL": 36.0, "rougeLsum": 36.0},
     ("km_monireach_sample", 3, 1): {"rouge1": 55.71, "rouge2": 26.16, "rougeL": 25.36, "rougeLsum": 32.86},
 }

@@ -87,8 +87,10 @@ def check_card(card, target: str) -> dict:
     assert figures.first.get_attribute("title").startswith("source: ")  # the source figure on hover
     verdict = card.locator(".verdict")
     assert verdict.count() == 1
-    if "bad" in verdict.get_attribute("class"):  # unsupported names or numbers are highlighted
-        assert card.locator(".summary mark").count() >= 1
+    if "bad" in verdict.get_attribute("class"):  # each flagged sentence is highlighted, with why
+        flagged = card.locator(".summary .s.check")
+        assert flagged.count() >= 1 and all(s.get_attribute("title") for s in flagged.all())
+        assert card.locator("ul.checks li").count() == flagged.count()
     models = card.locator(".models").inner_text()
     assert "detect: newsbrief.lid" in models and "summarize: extractive" in models and "translate: " in models
     rows = card.locator("table.side tbody tr")

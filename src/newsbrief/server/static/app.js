@@ -275,11 +275,14 @@ function renderBrief(d, name, job) {
   const check = {};
   for (const c of d.check_sentences || []) check[c.sentence] = c.problems || readReasons(c.reasons);
   const reasons = (i) => check[i].map((p) => problemText(p, false)).join("; ");
+  // what to mark in a sentence: numbers and names not in its source, and what a problem says the
+  // translation wrote instead ("ថ្ងៃសុក្រ" for Monday)
+  const needles = (i) => (unsupported[i] || []).concat((check[i] || []).map((p) => p.translation).filter(Boolean));
   const reasonNodes = (i) => check[i].map((p, k) => [k ? "; " : null, problemText(p, true)]);
 
   const summary = el("p", { class: "summary content", lang: tl }, d.sentences.map((s, i) => [
     el("span", { class: check[i] ? "s check" : "s", title: check[i] ? t("brief.check_title", { reasons: reasons(i) }) : null },
-      marked(s.text, unsupported[i] || [])), " "]));
+      marked(s.text, needles(i))), " "]));
   const flagged = Object.keys(check).map(Number).sort((a, b) => a - b);
   const checks = flagged.length ? el("ul", { class: "checks" }, flagged.map((i) =>
     el("li", {}, tNodes("brief.check_item", { n: i + 1, reasons: el("span", {}, reasonNodes(i)) })))) : null;
@@ -306,7 +309,7 @@ function renderBrief(d, name, job) {
   const sources = {};
   for (const s of d.article_sentences || []) sources[s.index] = s.text;
   const rows = d.sentences.map((s, i) => el("tr", {},
-    el("td", {}, el("span", { class: "n" }, formatNumber(i + 1)), content("span", tl, marked(s.text, unsupported[i] || [])),
+    el("td", {}, el("span", { class: "n" }, formatNumber(i + 1)), content("span", tl, marked(s.text, needles(i))),
       tl !== sl ? el("p", { class: "meta content", lang: sl }, s.source_text) : null),
     el("td", { class: "src" }, s.source_sentences.map((k) =>
       el("p", {}, el("span", { class: "n" }, `#${formatNumber(k + 1)}`), content("span", sl, sources[k] || ""))))));
