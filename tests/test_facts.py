@@ -103,3 +103,10 @@ def test_a_placeholder_the_model_wrote_without_its_q_is_still_put_back():
     # the seed article's Khmer brief once showed "X5X" where a name should be
     assert protector.unmask("នាយករដ្ឋមន្ត្រី XQ1X និង X2X បានព្រមព្រៀង។", masked, target_lang="km") \
         == "នាយករដ្ឋមន្ត្រី Hun Manet និង Anwar Ibrahim បានព្រមព្រៀង។"
+
+
+def test_a_name_a_khmer_article_writes_in_latin_letters_is_kept_from_the_model():
+    echo = Echo()
+    out = nb.translate("ចៅក្រមអាមេរិក លោក Jon Tigar បានប្រកាសសេចក្តីសម្រេច។", to="en", src="km", translator=echo,
+                       cache=None).text
+    assert "Jon Tigar" not in echo.seen[0] and "Jon Tigar" in out

@@ -205,11 +205,21 @@ def render(name: str, src: str, tgt: str) -> str:
     return forms.get(tgt, name if tgt == "km" else english if tgt == "en" else forms.get("en", name))
 
 
+# a name a Khmer text writes in Latin letters ("លោក Jon Tigar"): two or more capitalised words
+_LATIN_IN_KHMER = re.compile(r"(?<![\w'’-])[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)+(?![\w'’-])")
+
+
 def glossary(sentences: Sequence[str], src: str, tgt: str, exclude: Iterable[str] = ()) -> list[tuple[str, str]]:
-    """(name, rendering) for every name of an article (Latin-script sources only), to protect."""
-    if src not in LATIN or src == tgt:
+    """(name, rendering) for every name of an article, to protect; from a Khmer article, the names
+    it writes in Latin letters, kept as written (the model garbled "Jon Tigar" into "Jon_elar")."""
+    if src == tgt:
         return []
     skip = set(exclude)
+    if src == "km":
+        latin = dict.fromkeys(m.group() for s in sentences for m in _LATIN_IN_KHMER.finditer(s))
+        return [(name, name) for name in latin if name not in skip]
+    if src not in LATIN:
+        return []
     return [(name, render(name, src, tgt)) for name in article_names(sentences, src) if name not in skip]
 
 
