@@ -9,10 +9,11 @@ thread finishes its current call (a model call cannot be interrupted) and its re
 warms the cache.
 
 A request whose answer is already in the result cache does not wait behind that work:
-run(..., cached_first=True) first runs it on a few threads of their own with the cache in
-cache_only mode (every step's lookup must hit; a miss stops it at once, before any work), and
-only a request that needs work is admitted to the pool. Those threads are bounded like the
-pool (threads + queue admitted); when they are all taken, a request goes to the pool as before.
+run(..., cached_first=True) first runs it on threads of its own (4 by default: their lookups
+wait on SQLite, not only on the CPU) with the cache in cache_only mode (every step's lookup
+must hit; a miss stops it at once, before any work), and only a request that needs work is
+admitted to the pool. Those threads are bounded like the pool (their number + queue
+admitted); when they are all taken, a request goes to the pool as before.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ class ClientGone(Exception):
 
 
 class JobPool:
-    def __init__(self, threads: int, queue: int, timeout: float, cached_threads: int = 2):
+    def __init__(self, threads: int, queue: int, timeout: float, cached_threads: int = 4):
         self.threads = threads
         self.queue = queue
         self.timeout = timeout
