@@ -112,3 +112,19 @@ def test_the_server_uses_the_briefs_judgement(sentinel, monkeypatch):
     data = Service(cache=False).brief(ARTICLE, to="en")
     assert not data["faithfulness"]["faithful"]
     assert data["check_sentences"] and all("sentinel problem" in c["reasons"] for c in data["check_sentences"])
+
+
+def test_a_translation_that_reads_back_as_something_else_is_flagged_for_its_meaning():
+    class ReadsBackWrong(Faithful):
+        def translate_sentences(self, sentences, src, tgt, notes=None, scores=None):
+            return ["Nothing of the kind happened anywhere." if tgt == "en" else s for s in sentences]
+
+    brief = _brief(ReadsBackWrong(), to="km")
+    faith = brief.faithfulness
+    assert "meaning (round trip)" in faith["checked"] and not faith["faithful"]
+    # (the protected facts the fake drops are put back into its read-back, so some chrF remains)
+    low = [s for s in faith["sentences"] if any(p["kind"] == "meaning" for p in s["problems"])]
+    assert low and all(s["translation_score"] < judgement.MEANING_THRESHOLDS[("en", "km")] for s in low)
+    # a translation that reads back as its source: every sentence's meaning passes
+    good = _brief(Faithful(), to="km")
+    assert good.faithfulness["faithful"] and all(s.translation_score > 90 for s in good.sentences)

@@ -18,7 +18,7 @@ from .detection import Detect
 from .errors import UnsupportedLanguageError
 from .facts import KeyFigure, count_changed, entities, key_figures
 from .judgement import BRIEF_CANDIDATES  # noqa: F401 - its old home
-from .judgement import Judgement, Translated, judge, translate_for_reader
+from .judgement import Judgement, Translated, judge, read_back, translate_for_reader
 from .summarization import Summary, summarize
 
 # Key figures a reader sees (cli.py shows counts, sums and shares) are read back through the
@@ -150,6 +150,8 @@ def _translate_summaries(summaries: list[Summary], figures: list[tuple[KeyFigure
         return [([Translated(s.text) for s in summary.sentences], tuple(f.text for f in article_figures),
                  (None,) * len(article_figures), None, [])
                 for summary, article_figures in zip(summaries, figures)]
+    # the meaning check: sentences without a round trip of their candidates are read back
+    translated = read_back(translated, texts, src, to, translation_model, cache, options)
     pairs = iter(translated)
     sentences = [[next(pairs) for _ in summary.sentences] for summary in summaries]
     figure_pairs = iter(figures_out)

@@ -46,7 +46,7 @@ from .article import Article
 from .briefs import LANGUAGES, _check_languages
 from .errors import ConfigError, InputError
 from .facts import KeyFigure, entities, key_figures
-from .judgement import Translated, judge_mixed, translate_for_reader
+from .judgement import Translated, judge_mixed, read_back, translate_for_reader
 
 if TYPE_CHECKING:
     import numpy as np
@@ -667,6 +667,7 @@ def _translate(plans: list, to: str, translation_model: str | None, cache: Any,
     for lang, texts in todo.items():
         unique = list(dict.fromkeys(texts))
         translated, model, notes = translate_for_reader(unique, lang, to, translation_model, cache, options)
+        translated = read_back(translated, unique, lang, to, translation_model, cache, options)
         out.update(((lang, text), t) for text, t in zip(unique, translated))
         out["__model__"] = model
         out.setdefault("__notes__", []).extend(notes)
