@@ -7,9 +7,10 @@ translator:
   states, without and with their protection (TranslateConfig.protect_facts);
 - chrF++ of those sentences without and with it (sentences naming none of these facts are masked
   the same either way, so the rest of NTREX-128 is unchanged);
-- the flag (newsbrief.judgement) on the protected outputs: recall over the outputs that are wrong
-  (a fact missing or changed, or sentence chrF++ under half the direction's median), the share of
-  all outputs flagged, and false alarms: the human translations judged as if they were outputs.
+- the flag (newsbrief.judgement, its meaning check included: each output read back) on the
+  protected outputs: recall over the outputs that are wrong (a fact missing or changed, or
+  sentence chrF++ under half the direction's median), the share of all outputs flagged, and false
+  alarms: the human translations judged (and read back) as if they were outputs.
 
     python -m benchmarks facts --limit 150
 """
@@ -49,7 +50,7 @@ def run(data: Path, limit: int | None, model: str | None) -> dict:
     import newsbrief as nb
     from sacrebleu.metrics import CHRF
 
-    from newsbrief.judgement import Translated, judge
+    from newsbrief.judgement import Translated, judge, read_back
 
     chrf = CHRF(word_order=2)
     index = fact_lines(data, limit)
@@ -77,9 +78,12 @@ def run(data: Path, limit: int | None, model: str | None) -> dict:
         scores = [chrf.sentence_score(h, [r]).score for h, r in zip(hyps, refs)]
         low = statistics.median(scores) / 2
         wrong = [fact_counts(s, h, src, tgt)[1] > 0 or score < low for s, h, score in zip(sources, hyps, scores)]
-        flagged = [judge([(h, s, s)], src, tgt, [Translated(h, p.score, p.flags)]).sentences[0].flagged
-                   for s, h, p in zip(sources, hyps, result.sentences)]
-        on_refs = [judge([(r, s, s)], src, tgt).sentences[0].flagged for s, r in zip(sources, refs)]
+        # the meaning check as a brief makes it: each output (and each reference) read back
+        outs = read_back([Translated(h, p.score, p.flags) for h, p in zip(hyps, result.sentences)], sources, src, tgt,
+                         model, None, {})
+        ref_outs = read_back([Translated(r) for r in refs], sources, src, tgt, model, None, {})
+        flagged = [judge([(h, s, s)], src, tgt, [t]).sentences[0].flagged for s, h, t in zip(sources, hyps, outs)]
+        on_refs = [judge([(r, s, s)], src, tgt, [t]).sentences[0].flagged for s, r, t in zip(sources, refs, ref_outs)]
         caught = sum(1 for w, f in zip(wrong, flagged) if w and f)
         row["flag"] = {"wrong_outputs": sum(wrong), "recall": round(100 * caught / max(sum(wrong), 1), 1),
                        "flagged_share": round(100 * sum(flagged) / len(flagged), 1),
