@@ -81,6 +81,8 @@ def test_fact_kinds_name_the_classes_of_the_dates_and_roles_issue():
     assert prepare.fact_kinds("The cat sat on the mat.", "en") == []
     assert prepare.fact_kinds("One of them sat on the mat.", "en") == []
     assert prepare.fact_kinds("Pada hari Isnin.", "id") == []
+    # Khmer digits of a software version (the TSVs have them) are no count, and no crash
+    assert prepare.fact_kinds("កំណែ ១.២.០ នៃកម្មវិធី។", "km") == []
 
 
 def test_with_facts_reads_both_sides_in_their_languages():

@@ -90,7 +90,11 @@ def fact_kinds(text: str, lang: str) -> list[str]:
     if lang not in FACT_LANGS:
         return []
     kinds = {kind for kind, found in found_facts(text, lang).items() if found}
-    if any(value != 1 and not _KHMER_LETTER.search(token) for value, token in number_values(text)):
+    try:
+        numbers = number_values(text)
+    except ValueError:  # newsbrief.facts reads Khmer digits like "១.២.០" (a version) as one float: no count
+        numbers = []
+    if any(value != 1 and not _KHMER_LETTER.search(token) for value, token in numbers):
         kinds.add("count")
     return [k for k in FACT_KINDS if k in kinds]
 
