@@ -110,3 +110,9 @@ def test_a_name_a_khmer_article_writes_in_latin_letters_is_kept_from_the_model()
     out = nb.translate("ចៅក្រមអាមេរិក លោក Jon Tigar បានប្រកាសសេចក្តីសម្រេច។", to="en", src="km", translator=echo,
                        cache=None).text
     assert "Jon Tigar" not in echo.seen[0] and "Jon Tigar" in out
+
+
+def test_a_khmer_version_number_is_no_number_and_no_crash():
+    from newsbrief.facts import number_values
+
+    assert number_values("កំណែ ១.២.០ ចេញហើយ ១២ ថ្ងៃមុន") == [(12.0, "១២")]

@@ -711,7 +711,10 @@ def number_values(text: str) -> list[tuple[float, str]]:
     number words), as (value, text): what a translation must state too."""
     out = []
     for m in _NUMBER_TOKEN.finditer(text):
-        value = _value(m)
+        try:
+            value = _value(m)
+        except ValueError:  # "១.២.០", a version number, is no value
+            continue
         if value is not None:
             out.append((value, m.group(0).strip()))
     return out
