@@ -65,3 +65,18 @@ def _private_result_cache(tmp_path_factory):
         os.environ.pop("NEWSBRIEF_CACHE", None)
     else:
         os.environ["NEWSBRIEF_CACHE"] = previous
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright, for the page's tests (skips, or fails under
+    NEWSBRIEF_REQUIRE_ALL, where it is not installed: tests/needs.py)."""
+    from needs import chromium_executable
+
+    executable = chromium_executable()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable)
+        yield browser
+        browser.close()

@@ -14,10 +14,9 @@ import time
 from pathlib import Path
 
 import pytest
-from needs import chromium_executable
 from serving import serve
 
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from newsbrief.server.app import create_app
 from newsbrief.server.config import ServerConfig
@@ -30,16 +29,6 @@ MALAY = ("Kerajaan Malaysia akan memperketat kawalan sempadan bagi membanteras s
 XSS = ("Hackers Target Newsroom\n\nA reporter found <script>window.__xss = 1</script> in a comment form on Monday. "
        "The page also held <img src=x onerror=\"window.__xss = 2\"> and 14 other tags, the editor said.\n\n"
        "The newsroom fixed the form within 3 hours and asked readers to report anything odd, the editor added.")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium_executable()
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import expect
-from needs import REPO, chromium_executable, shared_data_path
+from needs import REPO, shared_data_path
 from serving import serve
 
 from newsbrief.server import i18n
@@ -218,17 +218,6 @@ class Flagging(Service):
                                    for i, p in enumerate(self.PROBLEMS[:n])]
         data["faithfulness"] = {**data["faithfulness"], "faithful": False, "flagged": list(range(min(3, n)))}
         return data
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium_executable()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

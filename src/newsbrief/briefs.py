@@ -16,7 +16,7 @@ from typing import Any
 from .article import Article, as_article
 from .detection import Detect
 from .errors import UnsupportedLanguageError
-from .facts import KeyFigure, count_changed, entities, key_figures
+from .facts import KeyFigure, count_changed, entities, key_figures, top_figures
 from .judgement import BRIEF_CANDIDATES  # noqa: F401 - its old home
 from .judgement import Judgement, Translated, judge, read_back, translate_for_reader
 from .summarization import Summary, summarize
@@ -204,8 +204,10 @@ def number_alone(figure: KeyFigure) -> str:
 
 
 def shown_figures(figures: "tuple[KeyFigure, ...] | list[KeyFigure]") -> set[int]:
-    """Indices of the key figures a reader is shown (SHOWN_FIGURES counts, sums or shares)."""
-    return set([i for i, f in enumerate(figures) if f.kind in CHECKED_FIGURES][:SHOWN_FIGURES])
+    """Indices of the key figures a reader is shown (facts.top_figures: the most salient counts,
+    sums and shares)."""
+    top = {id(f) for f in top_figures(figures, SHOWN_FIGURES)}
+    return {i for i, f in enumerate(figures) if id(f) in top}
 
 
 def _has_words(text: str) -> bool:
