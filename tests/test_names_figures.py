@@ -104,7 +104,10 @@ def test_invented_names_in_latin_inside_khmer_and_from_malay():
     assert names.invented("Kemboja akan berkongsi maklumat.", "Cambodia will share it with Phnom Penh.",
                           "ms", "en") == ["Phnom", "Penh"]
     assert names.invented("The churches were full.", "Gereja-gereja itu penuh.", "en", "ms") == []  # reduplication
-    assert names.invented("ប៉ូលិសបានចាប់ ១៨៥ នាក់។", "Police arrested 185 people in Watamu.", "km", "en") == []
+    # a Khmer source is checked too (issue #34): its romanization has no Watamu; ភ្នំពេញ reads "Phnom Penh"
+    assert names.invented("ប៉ូលិសបានចាប់ ១៨៥ នាក់។", "Police arrested 185 people in Watamu.", "km", "en") == ["Watamu"]
+    assert names.invented("ប៉ូលិសបានចាប់ ១៨៥ នាក់ នៅភ្នំពេញ។", "Police arrested 185 people in Phnom Penh.",
+                          "km", "en") == []
 
 
 def _malay_fake(wrong: dict[str, str]):

@@ -5,7 +5,8 @@ then check each against the source it rests on and say which ones a reader must 
 A sentence is flagged when any check fails:
 - a number (digits or words), date, weekday, month, place or role of the source that the
   translation does not state, or one it states that the source does not (newsbrief.facts.compare);
-- a name the translation invented (translation.names.invented; Latin-script sources);
+- a name the translation invented, or a Khmer-script name of the source it left out
+  (translation.names.invented and missing);
 - a number or name the summary sentence states that the article does not (the summarizer's check);
 - broken characters or a placeholder fragment in the output;
 - the translator's guards still unhappy after a retry, or the source kept untranslated;
@@ -174,6 +175,7 @@ def _judge_one(index: int, text: str, source: str, basis: str, src: str, t: Tran
     if src != to:
         problems += compare(source, text, src, to)
         problems += [Problem("name", None, n) for n in names.invented(basis, text, src, to)]
+        problems += [Problem("name", n, None) for n in names.missing(source, text, src, to)]
         problems += [Problem("garbled", None, m.group(0), "broken characters or a placeholder in the output")
                      for m in _GARBLED.finditer(text)][:1]
         problems += [Problem("translation", None, None, f"translator: {_NOTE_PLACE.sub('', flag)}") for flag in t.flags

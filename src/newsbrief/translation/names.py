@@ -15,6 +15,10 @@ model translates them. A name is rendered once per article and protected like a 
   "Hun Manet" three ways in one brief. A Latin name is one spelling, and it can be checked
   against the source (invented() below).
 
+A Khmer article's names in Khmer script (ឆាយ គឹមខឿន) are found and written in Latin letters by
+khmer_names (a mined name table, else a romanization); into English and Malay they are protected
+the same way, and invented() and missing() check a translation's names against them.
+
 The data is built by models/recipes/names/build.py from the parallel data's CLDR and Open
 Multilingual Wordnet rows.
 """
@@ -217,7 +221,12 @@ def glossary(sentences: Sequence[str], src: str, tgt: str, exclude: Iterable[str
     skip = set(exclude)
     if src == "km":
         latin = dict.fromkeys(m.group() for s in sentences for m in _LATIN_IN_KHMER.finditer(s))
-        return [(name, name) for name in latin if name not in skip]
+        out = [(name, name) for name in latin if name not in skip]
+        if tgt in LATIN:  # and the names it writes in Khmer script, in Latin letters (ឆាយ គឹមខឿន)
+            from . import khmer_names
+
+            out += [(name, form) for name, form in khmer_names.glossary(sentences) if name not in skip]
+        return out
     if src not in LATIN:
         return []
     return [(name, render(name, src, tgt)) for name in article_names(sentences, src) if name not in skip]
@@ -228,11 +237,18 @@ def invented(source: str, target: str, src: str, tgt: str, allowed: Iterable[str
     target that are not common words and appear neither in the source (nor as the CLDR form of
     a source name, nor spelt nearly alike: "Amerika" for "America") nor in `allowed` (renderings
     put in on purpose). Placeholders (XQ1X) and short acronyms ("AS" for "US") are skipped.
-    Khmer sources cannot be judged this way: []."""
-    if src not in LATIN:
+    From a Khmer source into English or Malay, a word is also known when it is a word of the Latin
+    form of one of the source's Khmer-script names, or like a stretch of the source's romanization
+    (khmer_names: "Sara Danius" for សារ៉ា ដានីញូស, never "Wang Chengyun")."""
+    khmer = src == "km" and tgt in LATIN
+    if src not in LATIN and not khmer:
         return []
     lang = tgt if tgt in LATIN else src  # in a Khmer text, a Latin name is checked as a source-language name
     known = _known_words(source, allowed)
+    if khmer:
+        from . import khmer_names
+
+        known |= khmer_names.known_words(source)
     out: dict[str, None] = {}
     for run in _RUN.finditer(PLACEHOLDER.sub(" ", target)):
         for word in run.group().split():
@@ -244,8 +260,20 @@ def invented(source: str, target: str, src: str, tgt: str, allowed: Iterable[str
                 continue  # an acronym: "AS" is how Malay writes "US", "PBB" the "UN"
             if any(_alike(low, k) for k in known):
                 continue  # "Cambodian" from "Cambodia", "Amerika" from "America"
+            if khmer and khmer_names.sounds_like(bare, source):
+                continue
             out.setdefault(bare, None)
     return list(out)
+
+
+def missing(source: str, target: str, src: str, tgt: str) -> list[str]:
+    """The source's names that a translation leaves out: today the Khmer-script names of a Khmer
+    source into English or Malay (khmer_names.missing); Latin-script names are not checked so."""
+    if src != "km" or tgt not in LATIN:
+        return []
+    from . import khmer_names
+
+    return khmer_names.missing(source, target)
 
 
 def _bare(word: str) -> str:

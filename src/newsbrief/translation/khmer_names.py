@@ -1,0 +1,145 @@
+"""Names a Khmer text writes in Khmer script (ហ៊ុន សែន, ឆាយ គឹមខឿន): found, written in Latin
+letters for an English or Malay reader, and used to check the names of a translation.
+
+A name is found two ways:
+- the Khmer-Latin name table (data/khmer_names.tsv, mined from the parallel data by
+  models/recipes/khmer_names/build.py: each Khmer form with its Latin form and how often the
+  pair was seen), longest form first;
+- a title (លោក, លោកស្រី, ឯកឧត្តម, សម្តេច, អ្នកឧកញ៉ា, ...) followed by a space and two short words
+  of Khmer letters, neither a common word: how Cambodian news names a person ("លោក ឆាយ គឹមខឿន").
+
+Its Latin form is the table's, else the romanization of newsbrief.translation.romanize.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from importlib import resources
+
+from .romanize import romanize
+
+# a cluster: a consonant or independent vowel, with its subscripts (coeng + consonant) and signs
+_CLUSTER = re.compile("[\u1780-\u17b3](?:\u17d2[\u1780-\u17b3]|[\u17b4-\u17d1\u17d3\u17dd])*")
+# honorifics before a person's name, longest first (a title may be glued to the name or to
+# another title: "សម្តេចតេជោ", "ឯកឧត្តម នាយឧត្តមសេនីយ៍")
+TITLES = tuple(sorted("""លោក លោកស្រី ឯកឧត្តម សម្តេច សម្ដេច អ្នកឧកញ៉ា ឧកញ៉ា លោកជំទាវ អ្នកស្រី កញ្ញា នាយឧត្តមសេនីយ៍
+ឧត្តមសេនីយ៍ឯក ឧត្តមសេនីយ៍ទោ ឧត្តមសេនីយ៍ត្រី ឧត្តមសេនីយ៍ វរសេនីយ៍ឯក វរសេនីយ៍ទោ វរសេនីយ៍ត្រី វរសេនីយ៍ អនុសេនីយ៍ឯក
+អនុសេនីយ៍ទោ អនុសេនីយ៍ត្រី អនុសេនីយ៍ បណ្ឌិត សម្តេចតេជោ សម្ដេចតេជោ ព្រះករុណា""".split(), key=len, reverse=True))
+# words that follow a title without being a name (he said, he has, and, at, ...): a title word
+# followed by one of these is a pronoun ("លោក បាន និយាយ": he said)
+_COMMON = frozenset("""បាន និង ថា នៅ ជា មាន ក៏ ដែល នេះ នោះ ទាំង ទៅ មក ត្រូវ នឹង មិន កំពុង ឲ្យ ឱ្យ គឺ ដោយ ពី
+របស់ សម្រាប់ អំពី ដល់ ក្នុង លើ ក្រោម ហើយ ប៉ុន្តែ ព្រោះ បើ ទេ ផង ទៀត ដូច ថែម ធ្លាប់ អាច ចង់ គួរ នាយក រដ្ឋមន្ត្រី
+ប្រធាន អនុប្រធាន អ្នកនាំពាក្យ អភិបាល ស្នងការ ប្រមុខ មេ ជំទាវ ទាំងអស់ គ្រប់ អ្នក ខ្លួន គាត់ គេ យើង ខ្ញុំ""".split())
+_WORD = re.compile("[\u1780-\u17dd\u200b]+")
+
+
+def clusters(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each Khmer letter cluster of text."""
+    return [m.span() for m in _CLUSTER.finditer(text)]
+
+
+@dataclass(frozen=True)
+class Entry:
+    khmer: str
+    latin: str
+    seen: int  # how often the parallel data paired these two forms
+
+
+@functools.cache
+def table() -> dict[str, Entry]:
+    """Khmer form -> its entry (data/khmer_names.tsv)."""
+    out: dict[str, Entry] = {}
+    text = (resources.files(__package__) / "data" / "khmer_names.tsv").read_text("utf-8")
+    for line in text.splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        khmer, latin, seen, _ = line.split("\t")
+        out[khmer] = Entry(khmer, latin, int(seen))
+    return out
+
+
+@functools.cache
+def _table_pattern() -> re.Pattern[str]:
+    forms = sorted(table(), key=len, reverse=True)
+    # a form may carry zero-width spaces between its letters in a text; it never starts mid-cluster
+    return re.compile("(?<![\u17b4-\u17d3])(?:" + "|".join("\u200b?".join(map(re.escape, f)) for f in forms) +
+                      ")(?!\u17d2|[\u17b4-\u17d1\u17d3\u17dd])")
+
+
+def find(text: str) -> list[tuple[int, int, str]]:
+    """The Khmer-script names of a Khmer text as (start, end, name), in order."""
+    found = [(m.start(), m.end(), m.group()) for m in _table_pattern().finditer(text)] if table() else []
+    for m in re.finditer("(?:" + "|".join(map(re.escape, TITLES)) + r")[\u200b ]*", text):
+        rest = text[m.end():]
+        # more titles (ឯកឧត្តម នាយឧត្តមសេនីយ៍ ...) before the name
+        while True:
+            more = next((t for t in TITLES if rest.startswith(t)), None)
+            if more is None:
+                break
+            rest = rest[len(more):].lstrip(" \u200b")
+        start = len(text) - len(rest)
+        words = re.match(r"([\u1780-\u17dd]+) ([\u1780-\u17dd]+)(?![\u1780-\u17dd])", rest)
+        if not words:
+            continue
+        first, second = words.group(1), words.group(2)
+        if any(w in _COMMON or len(clusters(w)) > 5 or w.startswith(TITLES) for w in (first, second)):
+            continue
+        end = start + words.end()
+        if not any(s <= start < e or s < end <= e for s, e, _ in found):
+            found.append((start, end, text[start:end]))
+    return sorted(found)
+
+
+def latin(name: str) -> str:
+    """How an English or Malay reader gets a Khmer-script name: the table's form, else romanized."""
+    entry = table().get(name.replace("\u200b", ""))
+    return entry.latin if entry else romanize(name)
+
+
+def glossary(sentences: list[str] | tuple[str, ...]) -> list[tuple[str, str]]:
+    """(Khmer name, Latin form) for every Khmer-script name of an article, to protect."""
+    seen: dict[str, None] = {}
+    for sentence in sentences:
+        for _, _, name in find(sentence):
+            seen.setdefault(name, None)
+    return [(name, latin(name)) for name in seen]
+
+
+def known_words(source: str) -> set[str]:
+    """Lowercase Latin words a translation of a Khmer text may use for its names: the words of
+    each name's Latin form, and the English forms of the places the text names."""
+    from ..facts import places
+
+    words = {w.lower() for _, _, name in find(source) for w in re.findall(r"[\w'’.-]+", latin(name))}
+    for place in places.find(source, "km"):
+        words |= {w.lower() for form in places.lexicon().entries[place.key].get("en", ()) for w in form.split()}
+    return words
+
+
+def sounds_like(word: str, source: str, least: float = 0.75) -> bool:
+    """Whether a Latin word is like a stretch of the romanization of the Khmer text (difflib ratio
+    at least `least`): "Danius" in the romanization of សារ៉ា ដានីញូស ("sara daninhous")."""
+    target = re.sub(r"[^a-z]", "", word.lower())
+    if len(target) < 3:
+        return False
+    roman = "".join(re.sub(r"[^a-z]", "", romanize(run).lower()) for run in _WORD.findall(source))
+    n = len(target)
+    return any(SequenceMatcher(None, target, roman[i:i + size], autojunk=False).ratio() >= least
+               for size in (n - 1, n, n + 1) for i in range(max(0, len(roman) - size + 1)))
+
+
+def missing(source: str, target: str) -> list[str]:
+    """The Khmer-script names of source whose Latin form a (Latin-script) translation lacks: none
+    of the form's words, nor a word like one of them."""
+    from .names import _alike
+
+    words = {w.lower().strip("'’.-") for w in re.findall(r"[\w'’.-]+", target)}
+    out = []
+    for _, _, name in find(source):
+        form = [w.lower() for w in re.findall(r"[\w'’.-]+", latin(name))]
+        if not any(w in words or any(_alike(v, w) for v in words) for w in form) and name not in out:
+            out.append(name)
+    return out

@@ -1,0 +1,79 @@
+"""Names a Khmer article writes in Khmer script: found (the mined table, titles), kept from the
+model and written in Latin letters into English and Malay, and checked in a translation
+(an invented Latin name, a source name left out). Sentences written for these tests."""
+
+from __future__ import annotations
+
+import newsbrief as nb
+from newsbrief.judgement import judge
+from newsbrief.translation import khmer_names, names
+from newsbrief.translation.romanize import romanize
+
+SPOKESMAN = "លោក ឆាយ គឹមខឿន អ្នកនាំពាក្យនគរបាល បាននិយាយថា សម្តេចតេជោ ហ៊ុន សែន នឹងមកដល់។"
+NOBEL = "កាលពីថ្ងៃចន្ទ លោកស្រី សារ៉ា ដានីញូស លេខាធិការអចិន្ត្រៃយ៍ នៃគណៈកម្មាធិការណូបែល បានប្រកាស។"
+
+
+class Echo:
+    """A stand-in translator that gives back what it is given: what the model would see."""
+
+    model = "echo"
+
+    def __init__(self):
+        self.seen = []
+
+    def supports(self, src, tgt):
+        return src != tgt
+
+    def translate_sentences(self, sentences, src, tgt, notes=None, scores=None):
+        self.seen += list(sentences)
+        return list(sentences)
+
+
+def test_the_name_table_loads_from_the_package_with_counts():
+    table = khmer_names.table()
+    assert len(table) >= 50
+    assert all(entry.seen >= 1 and entry.latin[:1].isupper() for entry in table.values())
+    # a pair the parallel data gives more than once: the table's Latin form is what a reader gets
+    khmer, entry = next((k, e) for k, e in table.items() if e.seen >= 2 and " " not in k)
+    assert khmer_names.latin(khmer) == entry.latin
+
+
+def test_romanization_writes_cambodian_names_as_cambodians_do():
+    assert romanize("ហ៊ុន សែន") == "Hun Sen"
+    assert romanize("ហ៊ុន ម៉ាណែត") == "Hun Manet"
+    assert romanize("ស៊ុន ចាន់ថុល") == "Sun Chanthol"
+    assert romanize("កឹម សុខា").endswith("Sokha")
+
+
+def test_names_after_titles_are_found_and_a_pronoun_is_not_a_name():
+    assert [name for _, _, name in khmer_names.find(SPOKESMAN)] == ["ឆាយ គឹមខឿន", "ហ៊ុន សែន"]
+    assert khmer_names.find("លោក បាន និយាយ ថា គាត់ នឹង មក។") == []  # "he said that he will come"
+
+
+def test_a_khmer_script_name_is_kept_from_the_model_and_written_in_latin_letters():
+    for tgt in ("en", "ms"):
+        echo = Echo()
+        out = nb.translate(SPOKESMAN, to=tgt, src="km", translator=echo, cache=None).text
+        assert "ឆាយ" not in echo.seen[0] and "ហ៊ុន" not in echo.seen[0]  # the model never sees them
+        assert "Chhay Kimkhoeun" in out and "Hun Sen" in out
+    off = nb.translate(SPOKESMAN, to="en", src="km", translator=Echo(), cache=None, protect_names=False).text
+    assert "Chhay" not in off
+
+
+def test_an_invented_latin_name_from_a_khmer_source_is_flagged_and_the_right_one_is_not():
+    assert names.invented(NOBEL, "On Monday, Sara Danius, permanent secretary of the Nobel Committee, "
+                                 "announced it.", "km", "en") == []
+    assert names.invented(NOBEL, "On Monday, the Chinese woman, Wang Chengyun, a vice-prime minister, "
+                                 "announced it.", "km", "en") == ["Wang", "Chengyun"]
+    assert "Khayang" in names.invented(SPOKESMAN, "Khayang Cheng said Hun Sen will come.", "km", "en")
+
+
+def test_a_khmer_name_the_translation_leaves_out_is_flagged_by_the_judgement():
+    right = "Police spokesman Chhay Kimkhoeun said Samdech Techo Hun Sen will arrive."
+    wrong = "Police spokesman Khayang Cheng said the king's throne will arrive."
+    assert judge([(right, SPOKESMAN, SPOKESMAN)], "km", "en").faithful
+    verdict = judge([(wrong, SPOKESMAN, SPOKESMAN)], "km", "en")
+    problems = verdict.sentences[0].problems
+    assert {p.source for p in problems if p.kind == "name"} >= {"ឆាយ គឹមខឿន", "ហ៊ុន សែន"}
+    assert {p.translation for p in problems if p.kind == "name"} >= {"Khayang", "Cheng"}
+    assert not verdict.faithful
