@@ -15,14 +15,18 @@ word edges: a space, punctuation, a zero-width space or a title such as លោ�
 is the name's Khmer form. A name the Khmer side writes in Latin letters is no pair. Countries, languages and
 demonyms (CLDR: the place check renders them) and common words are left out. Per Khmer form (at
 least 2 clusters), the Latin form seen most often is kept when it was seen twice, or once at word
-edges with a similarity of at least SURE.
+edges with a similarity of at least SURE, and not more often seen (in the same pairs and en-km.tsv)
+without any word of that Latin form on the English side than with it (a common word).
 
 Lines held out of the translator's training (prepare.py's hash: sha1 of the English % 25 == 0)
 are held out here too, so the table can be measured on them (measure.py).
-Deterministic (sorted output). Only names and counts are written, never a sentence.
+Also writes english_words.txt.gz (english_words() below): the common words the check of a Khmer
+source's translation skips. Deterministic (sorted output, gzip mtime 0). Only names, counts and
+words are written, never a sentence.
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 import re
 import sys
@@ -38,6 +42,7 @@ from newsbrief.translation import names  # noqa: E402
 from newsbrief.translation.khmer_names import TITLES, clusters  # noqa: E402
 
 OUT = REPO / "src" / "newsbrief" / "translation" / "data" / "khmer_names.tsv"
+WORDS = OUT.with_name("english_words.txt.gz")
 MIN_RATIO = 0.72
 EDGE_BONUS = 0.05
 SURE = 0.8
@@ -100,6 +105,52 @@ def is_place_or_word(latin: str) -> bool:
             or bare in names.cldr_names() or all(names.common_word(w, "en") for w in latin.split()))
 
 
+def seen_without(parallel: Path, candidates: dict[str, tuple[str, int, int]]) -> Counter:
+    """Per Khmer form, the training pairs (the corpora and en-km.tsv) whose Khmer side has it and
+    whose English side has none of its Latin form's words: a common word ("ក៏មាន", also has)
+    the aligner once matched to a name."""
+    pattern = re.compile("|".join(sorted(map(re.escape, candidates), key=len, reverse=True)))
+    out: Counter = Counter()
+    for en, km in training_pairs(parallel):
+        for khmer in set(pattern.findall(km)):
+            words = candidates[khmer][0].lower().split()
+            if not any(w in en.lower() for w in words):
+                out[khmer] += 1
+    return out
+
+
+def training_pairs(parallel: Path):
+    for eng, khm in CORPORA:
+        english = (parallel / eng).read_text("utf-8").splitlines()
+        khmer = (parallel / khm).read_text("utf-8").splitlines()
+        yield from ((en, km) for en, km in zip(english, khmer) if not held_out(en))
+    with open(parallel / "en-km.tsv", encoding="utf-8") as fh:
+        for line in fh:
+            row = line.rstrip("\n").split("\t")
+            if len(row) >= 2:
+                yield row[0], row[1]
+
+
+def english_words(parallel: Path) -> list[str]:
+    """Lowercase words the English side of the parallel data writes in lowercase at least 3 times
+    and more often so than capitalised inside a sentence: common words WordNet's lemmas lack
+    ("east", "registry", "commit"), which a translation of a Khmer text may capitalise."""
+    lower: Counter = Counter()
+    upper: Counter = Counter()
+    for en, _ in training_pairs(parallel):
+        for m in re.finditer(r"(?<![\w'’-])([A-Za-z][a-z]+)(?![\w'’-])", en):
+            word = m.group(1)
+            if word[0].islower():
+                lower[word] += 1
+            elif m.start() > 0 and not re.search(r"[.!?:\"“]\s*$", en[:m.start()]):
+                upper[word.lower()] += 1
+    with open(parallel.parent / "parallel" / "en-ms.tsv", encoding="utf-8") as fh:
+        for line in fh:
+            for word in re.findall(r"(?<![\w'’-])[a-z][a-z]+(?![\w'’-])", line.split("\t", 1)[0]):
+                lower[word] += 1
+    return sorted(w for w, n in lower.items() if n >= 3 and n > upper[w])
+
+
 def main() -> int:
     parallel = Path(sys.argv[1])
     seen: dict[str, Counter] = defaultdict(Counter)
@@ -121,20 +172,28 @@ def main() -> int:
                     seen[found[0]][name] += 1
                     if found[1] >= SURE + EDGE_BONUS:
                         sure.add((found[0], name))
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    rows = []
+    candidates = {}
     for khmer, latins in seen.items():
         latin, count = max(latins.items(), key=lambda kv: (kv[1], kv[0]))
-        if count < 2 and (khmer, latin) not in sure:
-            continue
-        rows.append((khmer, latin, count, sum(latins.values())))
+        if count >= 2 or (khmer, latin) in sure:
+            candidates[khmer] = (latin, count, sum(latins.values()))
+    without = seen_without(parallel, candidates)
+    rows = [(khmer, latin, count, total) for khmer, (latin, count, total) in candidates.items()
+            if without[khmer] <= count]
+    dropped = len(candidates) - len(rows)
+    OUT.parent.mkdir(parents=True, exist_ok=True)
     with open(OUT, "w", encoding="utf-8") as fh:
         fh.write("# Khmer-script names and their Latin form, aligned in the parallel data by models/recipes/khmer_names/"
                  "build.py (FLORES-200 dev, TICO-19 dev, FLoRes v1 Wikipedia; CC BY-SA 4.0 / CC0)\n"
                  "# khmer\tlatin\tseen (this pair)\tseen (this Khmer form, any Latin form)\n")
         for row in sorted(rows):
             fh.write("\t".join(map(str, row)) + "\n")
-    print(f"{pairs} pairs read ({held} held out), {len(rows)} names -> {OUT.relative_to(REPO)}")
+    words = english_words(parallel)
+    with gzip.GzipFile(WORDS, "wb", mtime=0) as gz:
+        gz.write("".join(f"{w}\n" for w in words).encode())
+    print(f"{len(words)} lowercase English words -> {WORDS.relative_to(REPO)}")
+    print(f"{pairs} pairs read ({held} held out), {len(rows)} names -> {OUT.relative_to(REPO)} "
+          f"({dropped} dropped: more often seen without their Latin form)")
     return 0
 
 

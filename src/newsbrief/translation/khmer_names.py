@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from importlib import resources
 
-from .romanize import romanize
+from .romanize import romanize, syllables
 
 # a cluster: a consonant or independent vowel, with its subscripts (coeng + consonant) and signs
 _CLUSTER = re.compile("[\u1780-\u17b3](?:\u17d2[\u1780-\u17b3]|[\u17b4-\u17d1\u17d3\u17dd])*")
@@ -33,7 +33,7 @@ TITLES = tuple(sorted("""លោក លោកស្រី ឯកឧត្តម �
 _COMMON = frozenset("""បាន និង ថា នៅ ជា មាន ក៏ ដែល នេះ នោះ ទាំង ទៅ មក ត្រូវ នឹង មិន កំពុង ឲ្យ ឱ្យ គឺ ដោយ ពី
 របស់ សម្រាប់ អំពី ដល់ ក្នុង លើ ក្រោម ហើយ ប៉ុន្តែ ព្រោះ បើ ទេ ផង ទៀត ដូច ថែម ធ្លាប់ អាច ចង់ គួរ នាយក រដ្ឋមន្ត្រី
 ប្រធាន អនុប្រធាន អ្នកនាំពាក្យ អភិបាល ស្នងការ ប្រមុខ មេ ជំទាវ ទាំងអស់ គ្រប់ អ្នក ខ្លួន គាត់ គេ យើង ខ្ញុំ""".split())
-_WORD = re.compile("[\u1780-\u17dd\u200b]+")
+_WORD = re.compile("[\u1780-\u17d3\u17dd\u200b]+")
 
 
 def clusters(text: str) -> list[tuple[int, int]]:
@@ -81,11 +81,11 @@ def find(text: str) -> list[tuple[int, int, str]]:
                 break
             rest = rest[len(more):].lstrip(" \u200b")
         start = len(text) - len(rest)
-        words = re.match(r"([\u1780-\u17dd]+) ([\u1780-\u17dd]+)(?![\u1780-\u17dd])", rest)
+        words = re.match(r"([\u1780-\u17d3\u17dd]+) ([\u1780-\u17d3\u17dd]+)(?![\u1780-\u17dd])", rest)
         if not words:
             continue
         first, second = words.group(1), words.group(2)
-        if any(w in _COMMON or len(clusters(w)) > 5 or w.startswith(TITLES) for w in (first, second)):
+        if any(w in _COMMON or len(clusters(w)) > 4 or w.startswith(TITLES) for w in (first, second)):
             continue
         end = start + words.end()
         if not any(s <= start < e or s < end <= e for s, e, _ in found):
@@ -119,16 +119,62 @@ def known_words(source: str) -> set[str]:
     return words
 
 
-def sounds_like(word: str, source: str, least: float = 0.75) -> bool:
-    """Whether a Latin word is like a stretch of the romanization of the Khmer text (difflib ratio
-    at least `least`): "Danius" in the romanization of សារ៉ា ដានីញូស ("sara daninhous")."""
-    target = re.sub(r"[^a-z]", "", word.lower())
-    if len(target) < 3:
-        return False
-    roman = "".join(re.sub(r"[^a-z]", "", romanize(run).lower()) for run in _WORD.findall(source))
-    n = len(target)
-    return any(SequenceMatcher(None, target, roman[i:i + size], autojunk=False).ratio() >= least
-               for size in (n - 1, n, n + 1) for i in range(max(0, len(roman) - size + 1)))
+_SOUND = str.maketrans("bdgcqwfzxj", "ptkkkvvssC")
+
+
+def sound(text: str) -> str:
+    """Latin letters as they sound, for comparing spellings: voiced and voiceless consonants
+    alike (b/p, d/t, g/k; ch and j one sound), h after the first letter dropped (kh, ph, th),
+    a run of vowels one "a" ("Danius" and "Daninhous": "tanas", "tananas")."""
+    text = re.sub(r"[^a-z]", "", text.lower()).replace("ch", "C").replace("ng", "N")
+    text = text[:1] + text[1:].replace("h", "")
+    return re.sub(r"[aeiou]+", "a", text.translate(_SOUND)).replace("C", "c").replace("N", "ng")
+
+
+def sounds_like(word: str, source: str, letters: float = 0.75, sounds: float = 0.8) -> bool:
+    """Whether a Latin word is written like a run of syllables of the Khmer text's romanization:
+    their letters alike (difflib ratio at least `letters`: "Danius" and ដានីញូស "daninhous"), or
+    their sound() alike (at least `sounds`) and opening with the same sound ("Nagasaki", "Pakistan"
+    and ប៉ាគឺស្ថាន "bakeusthan"). A run starts at a syllable and stays inside one space-separated
+    Khmer word: a name starts no syllable halfway, and one Latin word crosses no space.
+    Thresholds chosen on training lines (models/recipes/khmer_names/README.md)."""
+    spoken = sound(word)
+    plain = re.sub(r"[^a-z]", "", word.lower())
+    words = [syllables(word) for word in re.split(r"[\s\u200b]+", " ".join(_WORD.findall(source))) if word]
+    if len(spoken) < 3:  # "Oun", "Mai": too short to compare loosely; there as it sounds, or not
+        return len(spoken) == 2 and any(spoken == sound(part) for parts in words for part in parts)
+    for parts in words:  # within a Khmer word: a Latin word never spans a space
+        for i in range(len(parts)):
+            span = ""
+            for j in range(i, len(parts)):
+                span += parts[j]
+                if len(span) > 1.5 * len(plain) + 1:
+                    break
+                if len(span) < 0.6 * len(plain):
+                    continue
+                if SequenceMatcher(None, plain, span, autojunk=False).ratio() >= letters:
+                    return True
+                heard = sound(span)
+                if heard[:1] == spoken[:1] and SequenceMatcher(None, spoken, heard, autojunk=False).ratio() >= sounds:
+                    return True
+    return False
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    """Lowercase words the parallel data's English writes in lowercase (data/english_words.txt.gz)."""
+    import gzip
+
+    with gzip.open(resources.files(__package__) / "data" / "english_words.txt.gz", "rt", encoding="utf-8") as fh:
+        return frozenset(fh.read().split())
+
+
+def english_word(word: str) -> bool:
+    """A common English word, or a simple inflection of one ("Lifeguards", "Winemaking")."""
+    w = word.lower()
+    words = english_words()
+    return w in words or any(w.endswith(end) and (w[:-len(end)] in words or w[:-len(end)] + "e" in words)
+                             for end in ("s", "es", "ed", "d", "ing", "er", "ers", "ly"))
 
 
 def missing(source: str, target: str) -> list[str]:
@@ -136,7 +182,7 @@ def missing(source: str, target: str) -> list[str]:
     of the form's words, nor a word like one of them."""
     from .names import _alike
 
-    words = {w.lower().strip("'’.-") for w in re.findall(r"[\w'’.-]+", target)}
+    words = {w.lower().strip("'’.-") for w in re.findall(r"[\w'’.-]+", target)} - {""}
     out = []
     for _, _, name in find(source):
         form = [w.lower() for w in re.findall(r"[\w'’.-]+", latin(name))]

@@ -241,8 +241,8 @@ def invented(source: str, target: str, src: str, tgt: str, allowed: Iterable[str
     form of one of the source's Khmer-script names, or like a stretch of the source's romanization
     (khmer_names: "Sara Danius" for សារ៉ា ដានីញូស, never "Wang Chengyun")."""
     khmer = src == "km" and tgt in LATIN
-    if src not in LATIN and not khmer:
-        return []
+    if src not in LATIN and not khmer or khmer and _headline(target, tgt):
+        return []  # a Title Case Headline says nothing by its capitals
     lang = tgt if tgt in LATIN else src  # in a Khmer text, a Latin name is checked as a source-language name
     known = _known_words(source, allowed)
     if khmer:
@@ -250,12 +250,16 @@ def invented(source: str, target: str, src: str, tgt: str, allowed: Iterable[str
 
         known |= khmer_names.known_words(source)
     out: dict[str, None] = {}
-    for run in _RUN.finditer(PLACEHOLDER.sub(" ", target)):
+    plain = PLACEHOLDER.sub(" ", target)
+    for run in _RUN.finditer(plain):
         for word in run.group().split():
             bare = _bare(word)
             low = bare.lower()
             if len(bare) < 2 or common_word(bare, lang) or low in known:
                 continue
+            if khmer and (_khmer_excused(bare) or (len(run.group().split()) == 1 and
+                                                   re.search(r"(?:^|[.!?:;\"“”])\W*$", plain[:run.start()]))):
+                continue  # a lone capitalised word opening a sentence ("Born in ..."): no sign of a name
             if len(bare.replace(".", "")) <= 3 and bare.replace(".", "").isupper():
                 continue  # an acronym: "AS" is how Malay writes "US", "PBB" the "UN"
             if any(_alike(low, k) for k in known):
@@ -264,6 +268,29 @@ def invented(source: str, target: str, src: str, tgt: str, allowed: Iterable[str
                 continue
             out.setdefault(bare, None)
     return list(out)
+
+
+_ADJECTIVE = re.compile(r"(?:ial|al|ian|an|ive|ic|ical|ern|ese|ish|ary|ous)$")
+
+
+def _khmer_excused(word: str) -> bool:
+    """A capitalised word a translation of a Khmer text may well use that the source's romanization
+    cannot show: an acronym (Khmer spells or translates it), a country, language or demonym (CLDR;
+    the place check compares places), a word the parallel data's English writes in lowercase
+    (khmer_names.english_word), or an adjective of a common word ("Presidential")."""
+    if re.fullmatch(r"[A-Z]{2,}s?|[A-Z][a-z]?[A-Z]+[a-z]*", word):  # an acronym ("UNESCO", "NPIs", "iPhone")
+        return True
+    if "-" in word:  # "French-speaking", "FIP-like"
+        return any(_khmer_excused(part) or common_word(part, "en") for part in word.split("-") if part)
+    if _cldr_word(word) or _demonym_country(word) is not None or word.lower() in _from_malay():
+        return True
+    from .khmer_names import english_word
+
+    if english_word(word):
+        return True
+    stem = _ADJECTIVE.sub("", word.lower())
+    return stem != word.lower() and len(stem) >= 4 and any(
+        common_word(stem + end, "en") for end in ("", "e", "y", "ure", "t", "ion"))
 
 
 def missing(source: str, target: str, src: str, tgt: str) -> list[str]:

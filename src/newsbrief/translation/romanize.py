@@ -35,18 +35,38 @@ def _series(base: str, sub: str, shift: str) -> int:
         return 1
     if shift == "\u17ca":
         return 2
+    if base + sub[:2] in _FOREIGN:
+        return 1
     if series == 1 and any(c in "គឃជឈទធពភ" for c in sub[1::2]):  # ស្ព, ស្ទ: read in the second series
         return 2
     return series
 
 
+# ហ under another consonant writes a sound Khmer letters lack (ហ្គ "g", ហ្វ "f", ហ្ស "z")
+_FOREIGN = {"ហ្គ": "g", "ហ្វ": "f", "ហ្ស": "z"}
+
+
 def _initial(base: str, sub: str) -> str:
+    foreign = _FOREIGN.get(base + sub[:2])
+    if foreign:
+        return foreign + _initial(sub[1], sub[2:])[1:] if sub[2:] else foreign
     letters = [base, *sub[1::2]]
     out = "".join(_FIRST.get(c) or _SECOND.get(c, "") for c in letters)
     return out.replace("_", "")
 
 
 def _word(word: str) -> str:
+    text = "".join(_syllables(word))
+    return text[:1].upper() + text[1:]
+
+
+def syllables(text: str) -> list[str]:
+    """The romanized syllables of a Khmer text, in order (lowercase; spaces dropped):
+    ហ៊ុន សែន -> ["hun", "sen"]."""
+    return [s for word in re.split(r"[\s\u200b]+", text.strip()) for s in _syllables(word) if s]
+
+
+def _syllables(word: str) -> list[str]:
     syllables: list[list[str]] = []  # [initial, vowel, final]
     for m in _SYLLABLE.finditer(word):
         if m.group("independent"):
@@ -58,7 +78,10 @@ def _word(word: str) -> str:
         if "\u17cc" in marks:  # robat: an r
             vowel = vowel or ""
         last = syllables[-1] if syllables else None
-        if not vowel and not shift and last is not None and not last[2]:
+        open_inherent = last is not None and not last[2] and last[1] in _VOWELS[""]
+        # a bare consonant closes an open syllable; so does the consonant over a subscript after an
+        # inherent vowel, the subscript starting the next syllable (សម្តេច "sam-tech", រង្ស៊ី, អង្គរ)
+        if last is not None and not last[2] and (not vowel and not shift or sub and open_inherent):
             last[2] = _FINAL.get(base, "").replace("_", "")  # a bare consonant closes the open syllable
             if not sub:
                 continue
@@ -71,8 +94,7 @@ def _word(word: str) -> str:
         syllables.append([_initial(base, sub), reading[series - 1], final])
         if "\u17cc" in marks:
             syllables[-1][2] = "r"
-    text = "".join("".join(s) for s in syllables)
-    return text[:1].upper() + text[1:]
+    return ["".join(s) for s in syllables]
 
 
 def romanize(text: str) -> str:
