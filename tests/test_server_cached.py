@@ -130,3 +130,18 @@ def test_cache_only_is_per_thread():
         worker.start()
         worker.join()
     assert len(seen) == 1  # the other thread got an ordinary miss
+
+
+def test_a_helper_thread_of_a_cache_only_request_refuses_a_miss_too():
+    """brief() translates the key figures on a thread beside the sentences (into Malay): that thread
+    must stop at a miss as its caller would, not do model work for a cached request."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from newsbrief.cache import in_this_mode
+
+    with ThreadPoolExecutor(1) as pool:
+        with cache_only():
+            refused = pool.submit(in_this_mode(NullCache().get), "step", "k")
+        with pytest.raises(CacheOnlyMiss):
+            refused.result()
+        assert pool.submit(in_this_mode(NullCache().get), "step", "k").result() is MISSING  # outside: a miss

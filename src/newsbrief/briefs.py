@@ -127,8 +127,8 @@ def _translate_summaries(summaries: list[Summary], figures: list[tuple[KeyFigure
     sentences, and the shown key figures that have words ("185 people arrested", not "2024"), go
     through the translation model batched (judgement.translate_for_reader), and the figures come
     back through it in one more call (_check_figures). Where the brief's sentences get candidates
-    (into Malay) the figures are a second, greedy call: candidates pay for prose, not for phrases;
-    elsewhere all of it is one batch, shared by the CPU's workers."""
+    (into Malay) the figures are greedy calls of their own, run beside the candidates (candidates
+    pay for prose, not for phrases); elsewhere all of it is one batch, shared by the CPU's workers."""
     shown = [shown_figures(article_figures) for article_figures in figures]
     wordy = [[i in marks and _has_words(f.text) for i, f in enumerate(article_figures)]
              for article_figures, marks in zip(figures, shown)]
@@ -137,30 +137,53 @@ def _translate_summaries(summaries: list[Summary], figures: list[tuple[KeyFigure
                        for f, w in zip(article_figures, marks) if w]
     greedy = {**options, "candidates": 1}
     if to == src or not texts:
-        translated, model, notes = translate_for_reader(texts, src, to, translation_model, cache, options)
-        figures_out: list[Translated] = []
-    elif options.get("candidates", BRIEF_CANDIDATES.get(to, 1)) == 1:
-        both, model, notes = translate_for_reader(texts + figure_texts_in, src, to, translation_model, cache, greedy)
-        translated, figures_out = both[:len(texts)], both[len(texts):]
-    else:
-        translated, model, notes = translate_for_reader(texts, src, to, translation_model, cache, options)
-        figures_out, _, more = translate_for_reader(figure_texts_in, src, to, translation_model, cache, greedy)
-        notes = notes + more
-    if model is None:
         return [([Translated(s.text) for s in summary.sentences], tuple(f.text for f in article_figures),
                  (None,) * len(article_figures), None, [])
                 for summary, article_figures in zip(summaries, figures)]
+    if options.get("candidates", BRIEF_CANDIDATES.get(to, 1)) == 1:
+        both, model, notes = translate_for_reader(texts + figure_texts_in, src, to, translation_model, cache, greedy)
+        translated = both[:len(texts)]
+        figure_texts = _in_place(figures, wordy, both[len(texts):])
+        # the read-back is a check: greedy
+        checks, figure_notes = _check_figures(figures, figure_texts, wordy, src, to, translation_model, cache, greedy)
+    else:
+        # the figures' greedy calls run beside the candidates' beam and round trip: CTranslate2's two
+        # workers take whichever call has work, so a worker an uneven batch leaves idle (3 sentences on
+        # 2 workers, a lone greedy retry) translates the figures meanwhile
+        from concurrent.futures import ThreadPoolExecutor
+
+        from .cache import in_this_mode
+
+        with ThreadPoolExecutor(1) as pool:
+            aside = pool.submit(in_this_mode(_figures_for_reader), figures, wordy, figure_texts_in, src, to,
+                                translation_model, cache, greedy)
+            translated, model, notes = translate_for_reader(texts, src, to, translation_model, cache, options)
+            figure_texts, checks, figure_notes, more = aside.result()
+        notes = notes + more
     # the meaning check: sentences without a round trip of their candidates are read back
     translated = read_back(translated, texts, src, to, translation_model, cache, options)
     pairs = iter(translated)
     sentences = [[next(pairs) for _ in summary.sentences] for summary in summaries]
-    figure_pairs = iter(figures_out)
-    figure_texts = [[next(figure_pairs).text if w else f.text for f, w in zip(article_figures, marks)]
-                    for article_figures, marks in zip(figures, wordy)]
-    # the read-back is a check: greedy
-    checks, figure_notes = _check_figures(figures, figure_texts, wordy, src, to, translation_model, cache, greedy)
     return [(s, tuple(f), c, model, list(notes) + n)
             for s, f, c, n in zip(sentences, figure_texts, checks, figure_notes)]
+
+
+def _in_place(figures: list[tuple[KeyFigure, ...]], wordy: list[list[bool]], translated: list[Translated]
+              ) -> list[list[str]]:
+    """Each article's figure texts: the translation where the figure was translated, else as written."""
+    out = iter(translated)
+    return [[next(out).text if w else f.text for f, w in zip(article_figures, marks)]
+            for article_figures, marks in zip(figures, wordy)]
+
+
+def _figures_for_reader(figures: list[tuple[KeyFigure, ...]], wordy: list[list[bool]], figure_texts_in: list[str],
+                        src: str, to: str, translation_model: str | None, cache: Any, greedy: dict[str, Any]):
+    """(figure texts, checks, notes per article, translation notes): the shown figures translated
+    and read back, greedy."""
+    figures_out, _, notes = translate_for_reader(figure_texts_in, src, to, translation_model, cache, greedy)
+    figure_texts = _in_place(figures, wordy, figures_out)
+    checks, figure_notes = _check_figures(figures, figure_texts, wordy, src, to, translation_model, cache, greedy)
+    return figure_texts, checks, figure_notes, notes
 
 
 def _check_figures(figures: list[tuple[KeyFigure, ...]], figure_texts: list[list[str]], wordy: list[list[bool]],

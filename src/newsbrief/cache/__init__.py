@@ -17,15 +17,16 @@ checks), cli (the `cache` command). Importing this package is cheap (standard li
 and creates nothing: the folder and file appear on the first write.
 """
 
-from .base import ENV_MAX_BYTES, ENV_PATH, MISSING, CacheError, CacheOnlyMiss, CacheWarning, cache_only, parse_size
+from .base import (ENV_MAX_BYTES, ENV_PATH, MISSING, CacheError, CacheOnlyMiss, CacheWarning, cache_only, in_this_mode,
+                   parse_size)
 from .keys import KEY_VERSION, fingerprint, model_files_hash
 from .null import NullCache
 from .resolve import default_cache_dir, open_cache
 from .store import DB_NAME, DEFAULT_MAX_BYTES, Cache
 
 __all__ = [
-    "MISSING", "Cache", "NullCache", "CacheError", "CacheWarning", "CacheOnlyMiss", "cache_only", "open_cache",
-    "fingerprint",
+    "MISSING", "Cache", "NullCache", "CacheError", "CacheWarning", "CacheOnlyMiss", "cache_only", "in_this_mode",
+    "open_cache", "fingerprint",
     "model_files_hash", "default_cache_dir", "parse_size", "DEFAULT_MAX_BYTES", "DB_NAME",
     "ENV_PATH", "ENV_MAX_BYTES", "KEY_VERSION",
 ]

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import ConfigError, NewsbriefError
 
-__all__ = ["MISSING", "CacheError", "CacheWarning", "CacheOnlyMiss", "cache_only", "ENV_PATH", "ENV_MAX_BYTES",
+__all__ = ["MISSING", "CacheError", "CacheWarning", "CacheOnlyMiss", "cache_only", "in_this_mode", "ENV_PATH", "ENV_MAX_BYTES",
            "parse_size"]
+
+T = TypeVar("T")
 
 ENV_PATH = "NEWSBRIEF_CACHE"
 ENV_MAX_BYTES = "NEWSBRIEF_CACHE_MAX_BYTES"
@@ -50,6 +52,21 @@ def cache_only() -> Iterator[None]:
         yield
     finally:
         _MODE.on = before
+
+
+def in_this_mode(work: Callable[..., T]) -> Callable[..., T]:
+    """work, to run on another thread in this thread's mode: a helper thread of a cache-only
+    request must refuse a miss too, not do the work."""
+    on = getattr(_MODE, "on", False)
+
+    def run(*args: Any, **kwargs: Any) -> T:
+        before = getattr(_MODE, "on", False)
+        _MODE.on = on
+        try:
+            return work(*args, **kwargs)
+        finally:
+            _MODE.on = before
+    return run
 
 
 def _refuse_miss(step: str) -> None:
