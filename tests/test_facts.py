@@ -58,6 +58,23 @@ def test_numbers_in_words_are_checked_by_value_across_languages():
     assert compare("Officials from both countries met.", "មន្ត្រីមកពីប្រទេសទាំងពីរបានជួបគ្នា។", "en", "km") == []
 
 
+def test_what_human_translators_write_is_not_flagged():
+    """False alarms seen on FLORES-200 dev's human translations: a unit or suffix glued to a number,
+    a place a Khmer text keeps in Latin letters, a country said by its people or language."""
+    assert compare("He slowed down to 160km/h in the 1970s.",
+                   "គាត់បន្ថយល្បឿនដល់160គីឡូម៉ែត្រក្នុងមួយម៉ោង ក្នុងទសវត្សឆ្នាំ1970។", "en", "km") == []
+    assert compare("On the night of 9 August it rained.", "Pada malam 9hb Ogos hujan turun.", "en", "ms") == []
+    assert compare("He crashed in the Singapore Grand Prix.",
+                   "គាត់បានក្រឡាប់ឡាននៅក្នុងព្រឹត្តិការណ៍ប្រណាំង Singapore Grand Prix។", "en", "km") == []
+    assert compare("The Irish government met.", "រដ្ឋាភិបាលប្រទេសអៀរឡង់បានប្រជុំ។", "en", "km") == []
+    assert compare("រដ្ឋាភិបាលប្រទេសអៀរឡង់បានប្រជុំ។", "The Irish government met.", "km", "en") == []
+    # still flagged: a number or a place the translation changed
+    assert [p.kind for p in compare("He slowed down to 160km/h.", "គាត់បន្ថយល្បឿនដល់180គីឡូម៉ែត្រ។", "en", "km")] \
+        == ["number"]
+    assert [p.describe() for p in compare("The Irish government met.", "រដ្ឋាភិបាលប្រទេសថៃបានប្រជុំ។", "en", "km")] \
+        == ["place not in the source: ថៃ"]
+
+
 class Echo:
     """A stand-in translator that gives back what it is given: what the model would see."""
 

@@ -24,6 +24,8 @@ _UNCHECKED_VALUES = frozenset({1.0})
 _VAGUE = re.compile(r"^(?:hundreds|thousands|millions|dozens|a dozen|dozen|beratus-ratus|beribu-ribu|berjuta-juta)$",
                     re.IGNORECASE)
 _KHMER_LETTER = re.compile("[\u1780-\u17d3]")
+# a unit or suffix glued to a number is no code ("160km/h", "the 1970s", "15th", "1970an", "9hb Ogos"): read apart
+_UNIT_AFTER = re.compile(r"(\d)(km|kg|cm|mm|mph|ft|lbs?|th|st|nd|rd|s|an|hb)\b")
 _BOTH = re.compile(r"ទាំង\s?ពីរ|\bkedua-dua\b|\bboth\b", re.IGNORECASE)
 
 
@@ -63,7 +65,8 @@ def compare(source: str, translation: str, src: str, tgt: str) -> list[Problem]:
     """What the translation of `source` gets wrong, kind by kind (an empty list: nothing found wrong)."""
     # Khmer number words are not read (see _KHMER_LETTER): across Khmer, digits only
     problems = _numbers(source, translation, digits_only="km" in (src, tgt))
-    have, got = facts(source, src), facts(translation, tgt)
+    have, got = _with_latin_places(facts(source, src), source, src), _with_latin_places(facts(translation, tgt),
+                                                                                      translation, tgt)
     problems += _compare("weekday", have["weekday"], got["weekday"], lambda f: f.key, added=True)
     months = have["month"] + have["date"]
     problems += _compare("month", months, got["month"] + got["date"], _month, added=True)
@@ -71,12 +74,23 @@ def compare(source: str, translation: str, src: str, tgt: str) -> list[Problem]:
     # Khmer side is there if a spelling close to its name is
     have_places = have["place"] if src != "km" else have["place"] + _khmer_alike(source, got["place"])
     got_places = got["place"] if tgt != "km" else got["place"] + _khmer_alike(translation, have["place"])
+    # a country said by its people or language on the other side ("the Irish government",
+    # "ភាសាអង់គ្លេស": the English language) is said
     problems += _compare("place", have_places, got_places, lambda f: f.key, added=True,
-                         excused=lambda f: _said_by_demonym(f.key, source, src))
+                         excused=lambda f: places.by_demonym(f.key, source, src),
+                         excused_missing=lambda f: places.by_demonym(f.key, translation, tgt))
     # a translation may name a role the source implies ("Prime Minister Hun Manet" for "Hun
     # Manet"): an added role is a problem only beside a missing one ("doctors" for "police")
     problems += _compare("role", have["role"], got["role"], lambda f: f.key, added=False)
     return problems
+
+
+def _with_latin_places(found: dict[str, list[Found]], text: str, lang: str) -> dict[str, list[Found]]:
+    """Khmer text often keeps a foreign place in Latin letters ("ព្រឹត្តិការណ៍ Singapore Grand Prix",
+    "កោះ កាបវ៉េ (Cape Verde)"): its English name counts as the place named."""
+    if lang == "km":
+        found["place"] = found["place"] + places.find(text, "en")
+    return found
 
 
 def _khmer_alike(text: str, places_elsewhere: list[Found], least: float = 0.8) -> list[Found]:
@@ -104,25 +118,16 @@ def _first_of_each(found: list[Found], key: Callable[[Found], Any]) -> list[Foun
     return list(seen.values())
 
 
-def _said_by_demonym(code: str, source: str, src: str) -> bool:
-    """A country the translation names may be the source's demonym or language ("Malaysian police",
-    "Thai workers"): its name's first four letters in a word of the source."""
-    forms = places.lexicon().entries[code].get(src)
-    if not forms or src == "km":
-        return False
-    stem = forms[0][:4].lower()
-    return any(word.lower().startswith(stem) for word in source.split())
-
-
 def _month(found: Found) -> int:
     return found.key if found.kind == "month" else found.key[1]
 
 
 def _compare(kind: str, have: list[Found], got: list[Found], key: Callable[[Found], Any], added: bool,
-             excused: Callable[[Found], bool] = lambda f: False, flag_missing: bool = True) -> list[Problem]:
+             excused: Callable[[Found], bool] = lambda f: False,
+             excused_missing: Callable[[Found], bool] = lambda f: False) -> list[Problem]:
     """Problems for the facts of `have` missing from `got` (with what `got` says instead, if it
-    says something else; a fact only missing is flagged when flag_missing), and, if added, for the
-    facts of `got` that `have` does not state and that are not excused."""
+    says something else) unless excused_missing, and, if added, for the facts of `got` that `have`
+    does not state and that are not excused."""
     # places and roles are there or not (a translation need not repeat "Malaysia" as often); dates
     # and weekdays count
     if kind in ("place", "role"):
@@ -133,9 +138,10 @@ def _compare(kind: str, have: list[Found], got: list[Found], key: Callable[[Foun
     extra_found = [f for f in (next(f for f in got if key(f) == k) for k in extra) if not excused(f)]
     for k in missing:
         source = next(f for f in have if key(f) == k)
+        if excused_missing(source):
+            continue
         instead = extra_found.pop(0) if extra_found else None
-        if instead or flag_missing:
-            out.append(Problem(kind, source.text, instead.text if instead else None))
+        out.append(Problem(kind, source.text, instead.text if instead else None))
     if added:
         out += [Problem(kind, None, f.text) for f in extra_found]
     return out
@@ -144,7 +150,7 @@ def _compare(kind: str, have: list[Found], got: list[Found], key: Callable[[Foun
 def _checked_numbers(text: str, digits_only: bool = False) -> list[tuple[Any, str]]:
     """(value, text) of the numbers to compare. digits_only (across Khmer): each number by its digits
     alone, as Khmer writes scales and decimals otherwise ("£2.8bn" = "២,៨ ពាន់លាន": 28)."""
-    found = [(v, t) for v, t in number_values(_BOTH.sub(" ", text))
+    found = [(v, t) for v, t in number_values(_UNIT_AFTER.sub(r"\1 \2", _BOTH.sub(" ", text)))
              if v not in _UNCHECKED_VALUES and not _VAGUE.match(t)
              and not (_KHMER_LETTER.search(t) and not any(c.isdigit() for c in t))]
     if not digits_only:

@@ -14,6 +14,13 @@ _AMBIGUOUS = frozenset({"MF", "SX", "AQ", "CH", "CQ", "DG", "EA", "IC", "TA", "U
                         "NU", "TK", "BV", "HM", "AC", "CP", "EU", "EZ", "UN", "QO"})
 
 
+# a people or language whose first four letters are not its country's ("Irish", not "Irel...")
+_DEMONYMS = {"IE": ("Irish",), "GB": ("British", "English", "Scottish", "Welsh"), "ES": ("Spanish", "Sepanyol"),
+             "FR": ("French",), "NL": ("Dutch",), "DK": ("Danish",), "FI": ("Finnish",), "SE": ("Swedish", "Swede"),
+             "PL": ("Polish",), "US": ("American",), "PH": ("Filipino",), "MM": ("Burmese",), "KH": ("Khmer",),
+             "LA": ("Lao",), "CN": ("Chinese", "Cina")}
+
+
 @cache
 def lexicon() -> Lexicon:
     from babel import Locale
@@ -48,3 +55,14 @@ def render(found: Found, lang: str) -> str:
     if lang not in entry:  # no Khmer form known: as the source writes it
         return found.text
     return lexicon().render(found, lang)
+
+
+def by_demonym(code: str, text: str, lang: str) -> bool:
+    """Whether text (English or Malay) names the country by its people or language ("Malaysian
+    police", "Thai workers", "the Irish government"): a word that starts as one of its names does
+    (its first four letters), or one of the irregular forms."""
+    forms = lexicon().entries[code].get(lang)
+    if not forms or lang == "km":
+        return False
+    stems = {form[:4].lower() for form in forms} | {d.lower() for d in _DEMONYMS.get(code, ())}
+    return any(word.lower().startswith(tuple(stems)) for word in text.split())
