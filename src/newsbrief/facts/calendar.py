@@ -70,9 +70,10 @@ def _patterns(lang: str) -> dict[str, re.Pattern[str]]:
     day = rf"{_DIGIT}{{1,2}}"
     if lang == "km":
         month_re = rf"ខែ{_SPACE}(?P<month>{month})"
-        # a weekday before the day ("ថ្ងៃច័ន្ទ ទី២៧ ...") is a fact of its own
+        # a weekday before the day ("ថ្ងៃច័ន្ទ ទី២៧ ...") is a fact of its own; after a day's number
+        # the month may come without its ខែ ("ថ្ងៃទី 9 សីហា")
         date_re = (rf"(?:ថ្ងៃ{_SPACE})?ទី{_SPACE}(?P<day>{day}){_SPACE}"
-                   rf"{month_re}(?:{_SPACE}ឆ្នាំ{_SPACE}(?P<year>{year}))?")
+                   rf"(?:ខែ{_SPACE})?(?P<month>{month})(?:{_SPACE}ឆ្នាំ{_SPACE}(?P<year>{year}))?")
         spellings = [*days, *(v for day in days for v in _KM_VARIANTS.get(day, ()))]
         weekday_re = rf"ថ្ងៃ{_SPACE}(?P<weekday>{_alternation(spellings)})"
     else:

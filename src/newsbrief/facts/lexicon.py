@@ -20,7 +20,7 @@ class Lexicon:
     def _patterns(self) -> dict[str, tuple[re.Pattern[str], dict[str, str]]]:
         out = {}
         for lang in ("en", "ms", "km"):
-            form_id = {self._fold(_bare(form)): e["id"] for e in self.entries.values() for form in e.get(lang, ())}
+            form_id = {self._key(form, lang): e["id"] for e in self.entries.values() for form in e.get(lang, ())}
             alternation = "|".join(sorted((_pattern(form, lang) for form in form_id), key=len, reverse=True))
             # Khmer writes no spaces between words; Latin forms are whole words
             text = alternation if lang == "km" else rf"(?<![\w-])(?:{alternation})(?![\w-])"
@@ -31,8 +31,11 @@ class Lexicon:
         if lang not in self._patterns:
             return []
         pattern, form_id = self._patterns[lang]
-        return [Found(self.kind, form_id[self._fold(_bare(m.group(0)))], m.start(), m.end(), m.group(0))
+        return [Found(self.kind, form_id[self._key(m.group(0), lang)], m.start(), m.end(), m.group(0))
                 for m in pattern.finditer(text)]
+
+    def _key(self, form: str, lang: str) -> str:
+        return _khmer_spelling(form) if lang == "km" else self._fold(_bare(form))
 
     def render(self, found: Found, lang: str) -> str:
         """The entry's first form in lang, capitalised as the source wrote it (Latin script)."""
@@ -49,8 +52,23 @@ def _bare(form: str) -> str:
     return form.replace("\u200b", "")
 
 
+# Khmer writers type the same cluster two ways: the subscript ta as ្ត or ្ដ, and ្ត្រ as ្រ្ត
+# (នាយករដ្ឋមន្ត្រី, នាយករដ្ឋមន្រ្តី, រដ្ឋមន្ដ្រី: all "minister" in FLORES-200 dev's Khmer)
+_KHMER_UNITS = re.compile("\u17d2[\u178f\u178a]\u17d2\u179a|\u17d2\u179a\u17d2[\u178f\u178a]|\u17d2[\u178f\u178a]|.", re.S)
+_KHMER_UNIT_PATTERN = {"\u17d2\u178f\u17d2\u179a": "(?:\u17d2[\u178f\u178a]\u17d2\u179a|\u17d2\u179a\u17d2[\u178f\u178a])",
+                       "\u17d2\u178f": "\u17d2[\u178f\u178a]"}
+
+
+def _khmer_spelling(text: str) -> str:
+    """One spelling of a Khmer form: no zero-width spaces, the subscript ta as ្ត, ្ត្រ in that order."""
+    text = _bare(text).replace("\u17d2\u178a", "\u17d2\u178f")
+    return text.replace("\u17d2\u179a\u17d2\u178f", "\u17d2\u178f\u17d2\u179a")
+
+
 def _pattern(form: str, lang: str) -> str:
-    """A Khmer form may carry a zero-width space between any two letters ("កូរ៉េ\u200bខាង\u200bជើង")."""
+    """A Khmer form may carry a zero-width space between any two letters ("កូរ៉េ\u200bខាង\u200bជើង")
+    and either spelling of its clusters."""
     if lang != "km":
         return re.escape(form)
-    return "\u200b?".join(map(re.escape, form))
+    units = _KHMER_UNITS.findall(_khmer_spelling(form))
+    return "\u200b?".join(_KHMER_UNIT_PATTERN.get(unit, re.escape(unit)) for unit in units)
