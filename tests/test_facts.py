@@ -50,6 +50,17 @@ def test_a_changed_weekday_a_dropped_role_and_an_invented_place_are_each_named()
     assert problems["place"].source is None and problems["place"].translation == "ថៃ"
 
 
+def test_a_role_added_where_the_source_names_no_one_is_flagged():
+    """The README example into Khmer opened with 'prime minister' for 'police officers': the police are
+    there too, but the source names no one whose role that could be."""
+    source = "Police officers from Cambodia and Malaysia will share information, officials said on Tuesday."
+    wrong = "នាយករដ្ឋមន្ត្រី នគរបាល កម្ពុជា និង ម៉ាឡេស៊ី នឹងចែករំលែកព័ត៌មាន មន្ត្រីបាននិយាយនៅថ្ងៃអង្គារ។"
+    assert [p.describe() for p in compare(source, wrong, "en", "km")] == ["role not in the source: នាយករដ្ឋមន្ត្រី"]
+    # a role the translation gives a person the source names is no problem
+    assert compare("Hun Manet met Anwar Ibrahim on Tuesday.",
+                   "នាយករដ្ឋមន្ត្រី Hun Manet បានជួប Anwar Ibrahim នៅថ្ងៃអង្គារ។", "en", "km") == []
+
+
 def test_numbers_in_words_are_checked_by_value_across_languages():
     assert [p.describe() for p in compare("Fourteen schools closed.", "Lapan belas sekolah ditutup.", "en", "ms")] \
         == ["number changed: source: Fourteen; translation: Lapan belas"]

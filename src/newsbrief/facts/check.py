@@ -26,6 +26,8 @@ _VAGUE = re.compile(r"^(?:hundreds|thousands|millions|dozens|a dozen|dozen|berat
 _KHMER_LETTER = re.compile("[\u1780-\u17d3]")
 # a unit or suffix glued to a number is no code ("160km/h", "the 1970s", "15th", "1970an", "9hb Ogos"): read apart
 _UNIT_AFTER = re.compile(r"(\d)(km|kg|cm|mm|mph|ft|lbs?|th|st|nd|rd|s|an|hb)\b")
+_KHMER_PERSON = re.compile("លោក|ឯកឧត្តម|សម្ដេច|សម្តេច|អ្នកឧកញ៉ា|ឧកញ៉ា|អ្នកស្រី|កញ្ញា|[A-Za-z]{2}")
+_CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][a-z]")
 _BOTH = re.compile(r"ទាំង\s?ពីរ|\bkedua-dua\b|\bboth\b", re.IGNORECASE)
 
 
@@ -80,9 +82,22 @@ def compare(source: str, translation: str, src: str, tgt: str) -> list[Problem]:
                          excused=lambda f: places.by_demonym(f.key, source, src),
                          excused_missing=lambda f: places.by_demonym(f.key, translation, tgt))
     # a translation may name a role the source implies ("Prime Minister Hun Manet" for "Hun
-    # Manet"): an added role is a problem only beside a missing one ("doctors" for "police")
-    problems += _compare("role", have["role"], got["role"], lambda f: f.key, added=False)
+    # Manet"): where the source names someone, an added role is a problem only beside a missing one
+    # ("doctors" for "police"); where it names no one, a role it adds is one ("prime minister" for
+    # "police officers")
+    problems += _compare("role", have["role"], got["role"], lambda f: f.key,
+                         added=not _names_someone(source, src, have))
     return problems
+
+
+def _names_someone(text: str, lang: str, found: dict[str, list[Found]]) -> bool:
+    """Whether a sentence may name a person: in Khmer a title (លោក, លោកស្រី, ឯកឧត្តម, សម្តេច, ...) or
+    Latin letters, elsewhere a capitalised word that is not its first word, nor a place, date,
+    weekday, month or role."""
+    if lang == "km":
+        return bool(_KHMER_PERSON.search(text))
+    facts_at = {i for fs in found.values() for f in fs for i in range(f.start, f.end)}
+    return any(m.start() not in facts_at for m in _CAPITALISED.finditer(text, 1))
 
 
 def _with_latin_places(found: dict[str, list[Found]], text: str, lang: str) -> dict[str, list[Found]]:
