@@ -190,7 +190,7 @@ def _check_figures(figures: list[tuple[KeyFigure, ...]], figure_texts: list[list
                    src: str, to: str, translation_model: str | None, cache: Any, options: dict[str, Any]
                    ) -> tuple[list[tuple[dict[str, Any] | None, ...]], list[list[str]]]:
     """Read each translated figure back into the article's language; one that no longer counts
-    what it counted (facts.count_changed) is shown as the article writes it, with a note.
+    what it counted (facts.count_changed) is shown as its number alone, with a note.
     figure_texts is updated in place."""
     from .translation import translate
 
@@ -207,12 +207,10 @@ def _check_figures(figures: list[tuple[KeyFigure, ...]], figure_texts: list[list
         problem = count_changed(figure, pair.target, src)
         checks[a][i] = {"status": "fallback" if problem else "kept", "round_trip": pair.target, "note": problem}
         if problem:
-            # an English reader of Khmer or Malay news gets the number, not a phrase they cannot read
-            fallback = number_alone(figure) if to == "en" else figure.text
-            how = "as a number alone" if to == "en" else "as the article writes it"
-            notes[a].append(f"key figure {figure.text!r} shown {how}: its translation "
+            # the reader gets the number, not a phrase in the article's language they may not read
+            notes[a].append(f"key figure {figure.text!r} shown as a number alone: its translation "
                             f"{figure_texts[a][i]!r} read back as {pair.target!r}")
-            figure_texts[a][i] = fallback
+            figure_texts[a][i] = number_alone(figure)
     return [tuple(c) for c in checks], notes
 
 
