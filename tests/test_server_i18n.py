@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 from needs import REPO, shared_data_path
 from serving import serve
 
-from newsbrief.server import i18n
+from newsbrief.server import i18n, notes
 from newsbrief.server.app import create_app
 from newsbrief.server.config import ServerConfig
 from newsbrief.server.service import Service
@@ -61,6 +61,9 @@ def used_keys() -> set[str]:
     keys |= {f"list.{name}" for name in ("2", "start", "middle", "end")}
     app = (REPO / "src" / "newsbrief" / "server" / "app.py").read_text("utf-8")
     keys |= {f"error.{code}" for code in re.findall(r"\b\d{3}[,:]\s*\"(\w+)\"", app)}
+    # the codes the server gives the library's notes and the translator's reasons (server/notes.py)
+    keys |= {f"note.{code}" for code, _ in notes._NOTES} | {"note.key_figure", "note.other"}
+    keys |= {f"reason.{code}" for code, _ in notes._REASONS} | {"reason.other"}
     return keys
 
 

@@ -331,7 +331,8 @@ def create_app(config: ServerConfig | None = None, service: Service | None = Non
     @app.post("/api/v1/brief", tags=["newsbrief"], dependencies=key)
     async def brief(body: BriefRequest, request: Request):
         """A brief of one article: Brief.to_dict() plus detection, article_sentences,
-        check_sentences and warnings."""
+        check_sentences (each problem of the translator with a code and params), note_codes (the
+        notes as codes and params), warnings and warning_models."""
         return await run(request, service.brief, **body.model_dump())
 
     @app.post("/api/v1/brief/file", tags=["newsbrief"], dependencies=key, openapi_extra={

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, InputError, ModelNotFoundError
+from .notes import brief_notes, problem_code
 
 LANGUAGES = {"en": "English", "km": "Khmer", "ms": "Malay"}
 # a model is named, never given as a path (nothing a client sends may point into the file system)
@@ -124,7 +125,8 @@ class Service:
             src = found if found in LANGUAGES else None
         result = translate(article, to=to, src=src, model=model, cache=self.cache)
         return {**result.to_dict(), "notes": list(result.notes),
-                "warnings": _quality_warnings(result.model, result.source_lang, to)}
+                "warnings": [f"{name} ({a}->{b}): {text}"
+                             for name, a, b, text in _quality_warnings(result.model, result.source_lang, to)]}
 
     def brief(self, text: str, to: str | None = None, src: str | None = None, sentences: int | None = 3,
               max_words: int | None = None, method: str = "auto", model: str | None = None,
@@ -151,7 +153,10 @@ class Service:
                              "script": detection.script, "other_paragraphs": others}
         data["article_sentences"] = [{"index": i, "text": article.sentences[i].text} for i in used]
         data["check_sentences"] = _to_check(data["faithfulness"])
-        data["warnings"] = _quality_warnings(result.models.get("translate"), result.source_lang, result.target_lang)
+        data["note_codes"] = brief_notes(data)  # the notes, for a reader in any language (notes.py)
+        warnings = _quality_warnings(result.models.get("translate"), result.source_lang, result.target_lang)
+        data["warnings"] = [f"{name} ({a}->{b}): {text}" for name, a, b, text in warnings]
+        data["warning_models"] = [{"model": name, "source": a, "target": b} for name, a, b, _ in warnings]
         return data
 
     def languages(self) -> list[dict[str, Any]]:
@@ -181,12 +186,13 @@ def _to_check(faithfulness: dict[str, Any]) -> list[dict[str, Any]]:
     """Brief sentences to double-check, with why: the judgement's flagged sentences
     (newsbrief.judgement), source beside each."""
     return [{"sentence": s["sentence"], "source": s["source"], "text": s["text"],
-             "problems": s["problems"], "reasons": [p["message"] for p in s["problems"]]}
+             "problems": [problem_code(p) for p in s["problems"]], "reasons": [p["message"] for p in s["problems"]]}
             for s in faithfulness["sentences"] if s["flagged"]]
 
 
-def _quality_warnings(model: str | None, src: str, tgt: str) -> list[str]:
-    """The registry's measured limits of the translation model in the directions it ran."""
+def _quality_warnings(model: str | None, src: str, tgt: str) -> list[tuple[str, str, str, str]]:
+    """The registry's measured limits of the translation model in the directions it ran: (model,
+    source, target, the limit)."""
     if not model or model == "identity" or src == tgt:
         return []
     from ..models import load_registry
@@ -201,5 +207,5 @@ def _quality_warnings(model: str | None, src: str, tgt: str) -> list[str]:
         for a, b in legs:
             text = spec.quality_warning(a, b)
             if text:
-                out.append(f"{spec.name} ({a}->{b}): {text}")
+                out.append((spec.name, a, b, text))
     return sorted(set(out))

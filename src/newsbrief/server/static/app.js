@@ -227,18 +227,60 @@ function marked(text, needles) {
 // message. Briefs from before problems existed carry English reasons: readReasons() reads those.
 function known(key) { return I18N.fallback[key] !== undefined; }
 
+function fill(key, params, asNodes) {
+  return asNodes ? tNodes(key, params) : t(key, Object.fromEntries(
+    Object.entries(params).map(([k, v]) => [k, v instanceof Node ? v.textContent : v])));
+}
+
 function problemText(p, asNodes) {
+  // a translator's flag the server read into a code (server/notes.py): said as its note
+  if (p.code && p.code !== "other" && known(`note.${p.code}`)) return noteText(p, asNodes, {});
   const what = known(`kind.${p.kind}`) ? t(`kind.${p.kind}`) : p.kind;
   const has = (v) => v !== null && v !== undefined && v !== "";
-  const fill = (key, params) => (asNodes ? tNodes(key, params) : t(key, Object.fromEntries(
-    Object.entries(params).map(([k, v]) => [k, v instanceof Node ? v.textContent : v]))));
   const quoted = (v) => content("q", null, v);  // the article's or the translation's words
-  if (has(p.source) && has(p.translation)) return fill("problem.changed", { what, source: quoted(p.source), translation: quoted(p.translation) });
-  if (has(p.translation)) return fill("problem.added", { what, translation: quoted(p.translation) });
-  if (has(p.source)) return fill("problem.missing", { what, source: quoted(p.source) });
-  if (p.kind === "not_in_source") return fill("problem.not_in_source", { what: quoted(p.what) });
-  if (known(`problem.${p.kind}`) && p.kind !== "other") return fill(`problem.${p.kind}`, {});
-  return fill("problem.other", { kind: p.kind, details: content("span", "en", p.message || "") });
+  if (has(p.source) && has(p.translation)) return fill("problem.changed", { what, source: quoted(p.source), translation: quoted(p.translation) }, asNodes);
+  if (has(p.translation)) return fill("problem.added", { what, translation: quoted(p.translation) }, asNodes);
+  if (has(p.source)) return fill("problem.missing", { what, source: quoted(p.source) }, asNodes);
+  if (p.kind === "not_in_source") return fill("problem.not_in_source", { what: quoted(p.what) }, asNodes);
+  if (known(`problem.${p.kind}`) && p.kind !== "other") return fill(`problem.${p.kind}`, {}, asNodes);
+  return fill("problem.other", { kind: p.kind, details: content("span", "en", p.message || "") }, asNodes);
+}
+
+// A library note as {code, params} (server/notes.py) in the reader's language: note.<code>, its
+// reasons reason.<code>; what it quotes (names, numbers, a key figure and its read-back) kept as
+// the article's or the translation's text. langs: {source, target} of the brief, for those quotes.
+function noteText(n, asNodes, langs) {
+  const params = n.params || {};
+  const quoted = (v, lang) => content("q", lang || null, v);
+  const values = {};
+  for (const [k, v] of Object.entries(params)) {
+    if (k === "reason" || k === "still") values[k] = t(known(`reason.${v}`) ? `reason.${v}` : "reason.other");
+    else if (k === "terms") values[k] = el("span", {}, listNodes(v.map((x) => quoted(x, langs.source))));
+    else if (k === "numbers") values[k] = el("span", {}, listNodes(v.map((x) => content("span", null, x))));
+    else if (k === "figure" || k === "what") values[k] = quoted(v, langs.source);
+    else if (k === "shown") values[k] = content("span", null, v);
+    else values[k] = v;  // counts: numbers in the reader's conventions (t)
+  }
+  return fill(known(`note.${n.code}`) ? `note.${n.code}` : "note.other", values, asNodes);
+}
+
+// A brief's note, placed: the sentence of the translated batch it concerns is a brief sentence,
+// or past them the translation of a key figure (briefs.py translates both in one batch).
+function noteLine(n, d) {
+  const body = el("span", {}, noteText(n, true, { source: d.source_lang, target: d.target_lang }));
+  const at = (n.params || {}).sentence;
+  if (!at || n.code === "other") return [body];
+  return at <= d.sentences.length ? tNodes("brief.check_item", { n: at, reasons: body }) : tNodes("note.in_figure", { note: body });
+}
+
+// a list of nodes joined by the reader's list patterns (CLDR's, as formatList)
+function listNodes(items) {
+  if (items.length < 2) return items;
+  const join = (key, a, b) => el("span", {}, tNodes(`list.${key}`, { 0: a, 1: b }));
+  if (items.length === 2) return [join("2", items[0], items[1])];
+  let out = join("end", items[items.length - 2], items[items.length - 1]);
+  for (let i = items.length - 3; i >= 0; i--) out = join(i === 0 ? "start" : "middle", items[i], out);
+  return [out];
 }
 
 function readReasons(reasons) {
@@ -268,12 +310,18 @@ function verdictText(faith) {
 
 function modelStep(step) { return known(`model.${step}`) ? t(`model.${step}`) : step; }
 
+// the flagged sentences of a brief: sentence index -> its problems
+function checksOf(d) {
+  const check = {};
+  for (const c of d.check_sentences || []) check[c.sentence] = c.problems || readReasons(c.reasons);
+  return check;
+}
+
 function renderBrief(d, name, job) {
   const tl = d.target_lang, sl = d.source_lang;
   const unsupported = {};
   for (const p of d.faithfulness.unsupported) unsupported[p.sentence] = p.numbers.concat(p.names);
-  const check = {};
-  for (const c of d.check_sentences || []) check[c.sentence] = c.problems || readReasons(c.reasons);
+  const check = checksOf(d);
   const reasons = (i) => check[i].map((p) => problemText(p, false)).join("; ");
   // what to mark in a sentence: numbers and names not in its source, and what a problem says the
   // translation wrote instead ("ថ្ងៃសុក្រ" for Monday)
@@ -304,15 +352,23 @@ function renderBrief(d, name, job) {
 
   const models = el("p", { class: "meta models" }, Object.entries(d.models).map(([k, v], i) => [i ? " · " : null,
     tNodes("model.step", { step: modelStep(k), model: v ? content("span", null, v) : t("model.none") })]));
-  const warnings = (d.warnings || []).map((w) => content("li", "en", w));
+  // the models' measured limits by model and direction (older servers: their English text)
+  const warnings = d.warning_models ? d.warning_models.map((w) => el("li", {}, tNodes("brief.warning",
+    { model: content("span", null, w.model), from: langName(w.source), to: langName(w.target) })))
+    : (d.warnings || []).map((w) => content("li", "en", w));
+  const notes = d.note_codes ? d.note_codes.map((n) => el("li", {}, noteLine(n, d)))
+    : (d.notes || []).map((n) => content("li", "en", n));
 
   const sources = {};
   for (const s of d.article_sentences || []) sources[s.index] = s.text;
+  // source first, then the brief's sentence, and why it is flagged beside it
   const rows = d.sentences.map((s, i) => el("tr", {},
-    el("td", {}, el("span", { class: "n" }, formatNumber(i + 1)), content("span", tl, marked(s.text, needles(i))),
-      tl !== sl ? el("p", { class: "meta content", lang: sl }, s.source_text) : null),
     el("td", { class: "src" }, s.source_sentences.map((k) =>
-      el("p", {}, el("span", { class: "n" }, `#${formatNumber(k + 1)}`), content("span", sl, sources[k] || ""))))));
+      el("p", {}, el("span", { class: "n" }, `#${formatNumber(k + 1)}`), content("span", sl, sources[k] || "")))),
+    el("td", { class: check[i] ? "check" : null }, el("span", { class: "n" }, formatNumber(i + 1)),
+      content("span", tl, marked(s.text, needles(i))),
+      tl !== sl ? el("p", { class: "meta content", lang: sl }, s.source_text) : null,
+      check[i] ? el("p", { class: "why" }, "⚠ ", reasonNodes(i)) : null)));
 
   const detected = det.confidence !== undefined
     ? t("brief.detected_sure", { lang: langName(det.lang || sl), pct: formatPercent(det.confidence), target: langName(tl) })
@@ -329,22 +385,31 @@ function renderBrief(d, name, job) {
     el("h3", {}, t("brief.faithfulness")), verdict, repaired,
     el("h3", {}, t("brief.models")), models,
     warnings.length ? el("div", {}, el("p", { class: "meta" }, t("brief.warnings")), el("ul", { class: "warnings" }, warnings)) : null,
-    (d.notes || []).length ? el("details", {}, el("summary", {}, t("brief.notes", { n: d.notes.length })),
-      el("ul", {}, d.notes.map((n) => content("li", "en", n)))) : null,
+    notes.length ? el("details", {}, el("summary", {}, t("brief.notes", { n: notes.length })),
+      el("ul", { class: "notes" }, notes)) : null,
     el("h3", {}, t("brief.side_by_side")),
-    el("table", { class: "side" }, el("thead", {}, el("tr", {}, el("th", {}, t("brief.col_brief", { lang: langName(tl) })),
-      el("th", {}, t("brief.col_article", { lang: langName(sl) })))), el("tbody", {}, rows)),
+    el("table", { class: "side" }, el("thead", {}, el("tr", {}, el("th", {}, t("brief.col_article", { lang: langName(sl) })),
+      el("th", {}, t("brief.col_brief", { lang: langName(tl) })))), el("tbody", {}, rows)),
     el("div", { class: "actions" },
       el("button", { class: "copy", onclick: (e) => copyMarkdown(d, name, e.target) }, t("brief.copy")),
-      el("button", { class: "download", onclick: () => downloadJson(d, job) }, t("brief.download"))));
+      el("button", { class: "download-md", onclick: () => download(markdown(d, name), job, "md", "text/markdown") },
+        t("brief.download_md")),
+      el("button", { class: "download", onclick: () => download(JSON.stringify(d, null, 2), job, "json",
+        "application/json") }, t("brief.download"))));
 }
 
+// The brief as Markdown, every label from the catalog: "label: value" lines by md.label (Khmer: ៖)
 function markdown(d, name) {
+  const line = (key, value) => t("md.label", { label: `**${t(key)}**`, value });
   const figures = shownFigures(d).map((f) => f.reader_text).join("; ") || t("brief.none_found");
-  const models = Object.entries(d.models).filter(([, v]) => v).map(([k, v]) => `${k}=${v}`).join(", ");
+  const models = Object.entries(d.models).filter(([, v]) => v)
+    .map(([k, v]) => t("model.step", { step: modelStep(k), model: v })).join(", ");
+  const check = checksOf(d);
+  const why = Object.keys(check).map(Number).sort((a, b) => a - b).map((i) =>
+    `- ${t("brief.check_item", { n: i + 1, reasons: check[i].map((p) => problemText(p, false)).join("; ") })}`);
   return [`## ${name} (${d.source_lang} -> ${d.target_lang})`, "", ...d.sentences.map((s) => `- ${s.text}`), "",
-    `**${t("brief.key_figures")}:** ${figures}`, "", `**${t("brief.faithfulness")}:** ${verdictText(d.faithfulness)}`, "",
-    `*${t("brief.models")}: ${models}*`, ""].join("\n");
+    line("brief.key_figures", figures), "", line("brief.faithfulness", verdictText(d.faithfulness)),
+    ...(why.length ? ["", ...why] : []), "", `*${t("md.label", { label: t("brief.models"), value: models })}*`, ""].join("\n");
 }
 
 async function copyMarkdown(d, name, button) {
@@ -357,10 +422,10 @@ async function copyMarkdown(d, name, button) {
   }
 }
 
-function downloadJson(d, job) {
-  const blob = new Blob([JSON.stringify(d, null, 2)], { type: "application/json" });
+function download(text, job, ext, type) {
+  const blob = new Blob([text], { type });
   const stem = job.pasted ? "brief" : (job.name.replace(/\.[^.]*$/, "") || "brief");
-  const a = el("a", { href: URL.createObjectURL(blob), download: `${stem}.brief.json` });
+  const a = el("a", { href: URL.createObjectURL(blob), download: `${stem}.brief.${ext}` });
   document.body.append(a);
   a.click();
   a.remove();
