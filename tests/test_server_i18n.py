@@ -9,6 +9,7 @@ so: NEWSBRIEF_SCREENSHOTS=docs pytest tests/test_server_i18n.py -k screenshots),
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -317,6 +318,93 @@ def test_a_khmer_or_malay_reader_meets_no_english_interface_string(browser, url,
     font = page.evaluate("getComputedStyle(document.querySelector('#go')).fontFamily")
     if lang == "km":
         assert "Khmer OS" in font
+    assert page.errors == []
+    context.close()
+
+
+class WeakTranslator:
+    """A stand-in for a weak translator (as tests/test_judgement.py's): into Khmer or Malay one stock
+    sentence, the names and numbers it was given dropped (the library puts them back, with notes);
+    back into English something else, so the meaning check and every key figure's read-back fail."""
+
+    model = "weak"
+    STOCK = {"km": "ប៉ូលិសបាននិយាយថា ការងារនឹងបន្ត។", "ms": "Polis berkata kerja itu akan diteruskan.",
+             "en": "Nothing of the kind happened."}
+
+    def supports(self, src, tgt):
+        return src != tgt
+
+    def translate_sentences(self, sentences, src, tgt, notes=None, scores=None):
+        return [self.STOCK[tgt] for _ in sentences]
+
+
+class Weak(Service):
+    """The real brief and server, through the weak translator, with a measured limit for it."""
+
+    def brief(self, text, **options):
+        from newsbrief import briefs
+        from newsbrief.server import service
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(briefs, "brief", functools.partial(briefs.brief, translator=WeakTranslator()))
+            patch.setattr(service, "_quality_warnings", lambda model, a, b: [(model, a, b, "chrF++ 9.9 on NTREX-128")])
+            return super().brief(text, **options)
+
+
+@pytest.fixture(scope="module")
+def weak_url():
+    with serve(create_app(ServerConfig(), Weak(cache=False))) as base:
+        yield base
+
+
+@pytest.mark.parametrize("lang,locale", [("km", "km-KH"), ("ms", "ms-MY")])
+def test_a_flagged_brief_with_notes_and_key_figures_is_all_in_the_readers_language(browser, weak_url, lang, locale):
+    """A real brief into Khmer or Malay by a weak translator: flagged sentences, the translator's notes,
+    key figures that failed their read-back and a model's measured limit, all in the reader's
+    language; and the Markdown download, its labels the catalog's."""
+    data = httpx.post(f"{weak_url}/api/v1/brief", json={"text": EXAMPLE, "to": lang}, timeout=300).json()
+    codes = {n["code"] for n in data["note_codes"]}
+    assert {"extractive_only", "dropped", "numbers_repaired", "key_figure"} <= codes and "other" not in codes, codes
+    assert data["check_sentences"] and data["warning_models"]
+
+    context, page = open_page(browser, weak_url, locale)
+    brief(page, EXAMPLE, lang)
+    card = page.locator("article.brief")
+    card.locator("details").evaluate("d => d.open = true")  # the notes, opened as a reader would
+    assert "bad" in card.locator(".verdict").get_attribute("class")
+    assert card.locator(".checks li").count() == len(data["check_sentences"])
+    assert card.locator("td.check p.why").count() == len(data["check_sentences"])  # beside the source too
+    assert card.locator("ul.notes > li").count() == len(data["notes"])
+    # each note is said by the interface, quoting only the article's words: none is the library's English
+    said = page.evaluate("""() => [...document.querySelectorAll("ul.notes > li")].map((li) => {
+      const copy = li.cloneNode(true);
+      copy.querySelectorAll(".content").forEach((c) => c.remove());
+      return copy.textContent.trim();
+    })""")
+    assert all(said) and card.locator("ul.notes > li.content, .warnings li.content").count() == 0
+    figures = card.locator(".figures li").all_inner_texts()  # read-back failed: the number alone
+    assert figures and all(re.fullmatch(r"(RM|US\$|\$)?[\d,.]+%?", f) for f in figures), figures
+    assert card.locator(".warnings li").count() == 1
+
+    names = set(page.locator(".models .content, .warnings .content").all_inner_texts())
+    names |= set(page.locator("#model option").all_inner_texts())
+    shown = page.evaluate(VISIBLE_TEXT)
+    assert interface_problems(shown, lang, names) == []
+    english = catalog("en")
+    text = card.inner_text()
+    for key in [k for k in english if k.split(".")[0] in ("note", "reason")] + ["brief.warning"]:
+        assert not any(len(piece) > 8 and piece in text for piece in PLACEHOLDER.split(english[key])[::2]), key
+
+    with page.expect_download() as download:
+        card.locator("button.download-md").click()
+    markdown = Path(download.value.path()).read_text("utf-8")
+    mine, colon = catalog(lang), ("៖ " if lang == "km" else ": ")
+    for key in ("brief.key_figures", "brief.faithfulness"):
+        assert f"**{mine[key]}**{colon}" in markdown and english[key] not in markdown
+    assert f"*{mine['brief.models']}{colon}{mine['model.detect']}" in markdown
+    for key in ("model.detect", "model.summarize", "model.translate", "brief.models"):
+        assert not re.search(rf"\b{english[key]}\b", markdown), key
+    assert mine["brief.check_item"].split("{n}")[0] in markdown  # why each flagged sentence is flagged
     assert page.errors == []
     context.close()
 
