@@ -204,3 +204,26 @@ def test_a_key_figure_that_fails_its_read_back_into_english_is_shown_as_a_number
     assert alone("Syarikat itu rugi RM23 juta tahun lalu.", "ms") == ["RM23,000,000"]
     assert alone("ប៉ូលិសចាប់ខ្លួន ១៥៧ នាក់។", "km") == ["157"]
     assert alone("Kadar itu naik 5.5 peratus.", "ms") == ["5.5%"]
+
+
+def test_a_khmer_articles_bare_figures_reach_a_malay_reader_in_western_digits(khmer_article):
+    """'១៤%' has no words to translate: a reader of Malay or English gets '14%', a Khmer reader '១៤%'."""
+    class Echo:  # the sentences back as they came: only the figures' digits are at stake here
+        model = "echo"
+
+        def supports(self, src, tgt):
+            return src != tgt
+
+        def translate_sentences(self, sentences, src, tgt, notes=None, scores=None):
+            return list(sentences)
+
+    khmer_digits = re.compile("[០-៩]")
+    bare = [f for f in key_figures(nb.Article.from_text(khmer_article), lang="km")
+            if khmer_digits.search(f.text) and not re.search(r"[^\W\d_]", f.text)]
+    assert bare  # the article writes some figures as Khmer digits alone
+    for to in ("ms", "en"):
+        data = nb.brief(khmer_article, to=to, src="km", method="extractive", translator=Echo(), cache=None).to_dict()
+        texts = {f["text"]: f["reader_text"] for f in data["key_figures"]}
+        assert all(not khmer_digits.search(texts[f.text]) for f in bare), texts
+    same = nb.brief(khmer_article, to="km", src="km", method="extractive", cache=None).to_dict()
+    assert all(f["reader_text"] == f["text"] for f in same["key_figures"])

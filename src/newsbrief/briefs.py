@@ -143,7 +143,7 @@ def _translate_summaries(summaries: list[Summary], figures: list[tuple[KeyFigure
     if options.get("candidates", BRIEF_CANDIDATES.get(to, 1)) == 1:
         both, model, notes = translate_for_reader(texts + figure_texts_in, src, to, translation_model, cache, greedy)
         translated = both[:len(texts)]
-        figure_texts = _in_place(figures, wordy, both[len(texts):])
+        figure_texts = _in_place(figures, wordy, both[len(texts):], to)
         # the read-back is a check: greedy
         checks, figure_notes = _check_figures(figures, figure_texts, wordy, src, to, translation_model, cache, greedy)
     else:
@@ -168,11 +168,12 @@ def _translate_summaries(summaries: list[Summary], figures: list[tuple[KeyFigure
             for s, f, c, n in zip(sentences, figure_texts, checks, figure_notes)]
 
 
-def _in_place(figures: list[tuple[KeyFigure, ...]], wordy: list[list[bool]], translated: list[Translated]
-              ) -> list[list[str]]:
-    """Each article's figure texts: the translation where the figure was translated, else as written."""
+def _in_place(figures: list[tuple[KeyFigure, ...]], wordy: list[list[bool]], translated: list[Translated],
+              to: str) -> list[list[str]]:
+    """Each article's figure texts: the translation where the figure was translated, else as written
+    (_reader_digits: Khmer digits only for a Khmer reader)."""
     out = iter(translated)
-    return [[next(out).text if w else f.text for f, w in zip(article_figures, marks)]
+    return [[next(out).text if w else _reader_digits(f.text, to) for f, w in zip(article_figures, marks)]
             for article_figures, marks in zip(figures, wordy)]
 
 
@@ -181,7 +182,7 @@ def _figures_for_reader(figures: list[tuple[KeyFigure, ...]], wordy: list[list[b
     """(figure texts, checks, notes per article, translation notes): the shown figures translated
     and read back, greedy."""
     figures_out, _, notes = translate_for_reader(figure_texts_in, src, to, translation_model, cache, greedy)
-    figure_texts = _in_place(figures, wordy, figures_out)
+    figure_texts = _in_place(figures, wordy, figures_out, to)
     checks, figure_notes = _check_figures(figures, figure_texts, wordy, src, to, translation_model, cache, greedy)
     return figure_texts, checks, figure_notes, notes
 
@@ -229,6 +230,14 @@ def shown_figures(figures: "tuple[KeyFigure, ...] | list[KeyFigure]") -> set[int
     sums and shares)."""
     top = {id(f) for f in top_figures(figures, SHOWN_FIGURES)}
     return {i for i, f in enumerate(figures) if id(f) in top}
+
+
+_KHMER_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
+
+
+def _reader_digits(text: str, to: str) -> str:
+    """A figure with no words ("១៤%"), not translated: in Western digits for a reader of English or Malay."""
+    return text if to == "km" else text.translate(_KHMER_DIGITS)
 
 
 def _has_words(text: str) -> bool:
