@@ -413,6 +413,16 @@ def test_a_flagged_brief_with_notes_and_key_figures_is_all_in_the_readers_langua
     context.close()
 
 
+def test_a_server_that_does_not_answer_is_said_in_the_readers_language(browser, url):
+    context, page = open_page(browser, url, "km-KH")
+    page.route("**/api/v1/brief", lambda route: route.abort())  # no answer at all: the browser's "Failed to fetch"
+    page.fill("#text", EXAMPLE)
+    page.click("#go")
+    expect(page.locator(".card.error")).to_contain_text(catalog("km")["error.no_answer"])
+    assert "fetch" not in page.locator("#results").inner_text().lower()
+    context.close()
+
+
 def test_the_check_finds_english(browser, url):
     """The English page fails the Khmer check: the test above can fail."""
     context, page = open_page(browser, url, "en-US")

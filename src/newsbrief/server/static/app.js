@@ -40,7 +40,13 @@ function headers(extra) {
 }
 
 async function api(path, options) {
-  const response = await fetch(path, Object.assign({ headers: headers() }, options));
+  let response;
+  try {
+    response = await fetch(path, Object.assign({ headers: headers() }, options));
+  } catch (e) {  // no answer at all: the browser's own message is English ("Failed to fetch")
+    if (e.name === "AbortError") throw e;
+    throw new Error(t("error.no_answer"));
+  }
   let data = null;
   try { data = await response.json(); } catch (e) { data = null; }
   if (!response.ok) {
