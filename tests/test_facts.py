@@ -50,6 +50,22 @@ def test_a_changed_weekday_a_dropped_role_and_an_invented_place_are_each_named()
     assert problems["place"].source is None and problems["place"].translation == "ថៃ"
 
 
+def test_a_role_word_ends_a_name_so_the_role_is_protected_as_a_fact():
+    """'Kerajaan UK' was one name kept in Malay in the English output ('Kerajaan UK's support')."""
+    from newsbrief.translation import names
+
+    assert [n for _, _, n in names.find("Ia mendapat sokongan dari Kerajaan UK.", "ms")] == ["UK"]
+    assert [n for _, _, n in names.find("Perbicaraan di Mahkamah Birmingham Crown berakhir.", "ms")] \
+        == ["Birmingham Crown"]
+    assert [n for _, _, n in names.find("Hun Manet met Anwar Ibrahim in New York.", "en")] \
+        == ["Hun Manet", "Anwar Ibrahim", "New York"]
+
+
+def test_may_after_on_or_the_is_the_month_but_theresa_may_is_not():
+    assert [f.key for f in calendar.find("The permit for a start date on May will be ready.", "en")] == [5]
+    assert calendar.find("Theresa May said so.", "en") == []
+
+
 def test_a_role_added_where_the_source_names_no_one_is_flagged():
     """The README example into Khmer opened with 'prime minister' for 'police officers': the police are
     there too, but the source names no one whose role that could be."""

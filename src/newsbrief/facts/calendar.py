@@ -78,9 +78,11 @@ def _patterns(lang: str) -> dict[str, re.Pattern[str]]:
         weekday_re = rf"ថ្ងៃ{_SPACE}(?P<weekday>{_alternation(spellings)})"
     else:
         # alone, a month is its full name ("Jan" may be a man); "May" is also a verb, so it is a
-        # month only after in/of/since/until/by/last/next or before a year
+        # month only after in/of/on/the/since/... or before a year (not "Theresa May")
         bare = _alternation(w for w in months if w != "May")
-        after = "|".join(f"(?<={w} )" for w in ("in", "of", "since", "until", "by", "last", "next"))
+        after = "|".join(f"(?<={w} )" for w in ("in", "of", "on", "the", "this", "since", "until", "by", "last",
+                                                 "next", "early", "late", "mid", "from", "to", "during", "before",
+                                                 "after"))
         month_alone = rf"(?<![\w-])(?:(?P<month>{bare})|(?:{after})May|May(?= {year}))(?![\w-])"
         named = rf"(?P<month>{month})"
         if lang == "en":

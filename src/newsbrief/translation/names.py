@@ -166,7 +166,7 @@ def find(sentence: str, lang: str) -> list[tuple[int, int, str]]:
             group.clear()
 
         for w in words:
-            if w.group().lower() in _TITLES:
+            if w.group().lower() in _TITLES or _role_word(w.group(), lang):
                 close()
                 continue
             group.append(w)
@@ -174,6 +174,15 @@ def find(sentence: str, lang: str) -> list[tuple[int, int, str]]:
                 close()
         close()
     return found
+
+
+def _role_word(word: str, lang: str) -> bool:
+    """A one-word role or institution of the news glossary ("Kerajaan", "Mahkamah", "Tentera"): like a
+    title it ends a name, so "Kerajaan UK" is the government and the UK (each protected as a fact),
+    not one name kept as written."""
+    from ..facts import roles
+
+    return any(f.start == 0 and f.end == len(word) for f in roles.find(word, lang))
 
 
 def article_names(sentences: Iterable[str], lang: str) -> list[str]:
@@ -316,21 +325,44 @@ def _alike(word: str, known: str) -> bool:
     return difflib.SequenceMatcher(None, word, known).ratio() >= 0.65
 
 
+_WORDS = re.compile(r"[\w’'.-]+")
+_KHMER = re.compile("[\u1780-\u17ff]")
+
+
+def _plain_words(text: str) -> list[str]:
+    """Lowercased words without a possessive or the punctuation around them ("Malaysia's," -> malaysia)."""
+    return [_POSSESSIVE.sub("", w).strip(".’'-") for w in _WORDS.findall(text.lower())]
+
+
 @functools.cache
-def _cldr_forms() -> tuple[re.Pattern[str], dict[str, str]]:
-    """One pattern for every CLDR form of 3+ letters (lowercased), and the English name of each:
-    one scan of a text instead of a substring search per form (most of a cached brief's CPU)."""
-    forms = {form.lower(): english for english, names in cldr_names().items()
-             for form in names.values() if len(form) >= 3}
-    return re.compile("|".join(sorted(map(re.escape, forms), key=len, reverse=True))), forms
+def _cldr_forms() -> tuple[dict[str, str], int, re.Pattern[str] | None]:
+    """The CLDR forms of 3+ letters with the English name of each: the Latin ones as their plain
+    words joined by one space, looked up by a text's runs of words, with the most words a form has;
+    the Khmer ones (Khmer has no spaces between words) as one pattern to scan Khmer text with.
+    Scanning every text for every form was most of a cached brief's CPU."""
+    latin: dict[str, str] = {}
+    khmer: dict[str, str] = {}
+    for english, names in cldr_names().items():
+        for form in (f for f in names.values() if len(f) >= 3):
+            if _KHMER.search(form):
+                khmer[form] = english
+            else:
+                latin[" ".join(_plain_words(form))] = english
+    pattern = re.compile("|".join(sorted(map(re.escape, khmer), key=len, reverse=True))) if khmer else None
+    return {**latin, **khmer}, max(len(form.split()) for form in latin), pattern
 
 
 def _known_words(source: str, allowed: Iterable[str]) -> set[str]:
     text = source + " " + " ".join(allowed)
-    lowered = text.lower()
-    pattern, english_of = _cldr_forms()
+    english_of, longest, khmer = _cldr_forms()
+    words = _plain_words(text)
+    runs = {" ".join(words[i:i + n]) for n in range(2, longest + 1) for i in range(len(words) - n + 1)}
+    # a word names a place its start spells, as "Korean" and "Catalan-capital" do
+    runs |= {part[:k] for word in words for part in {word, *word.split("-")} for k in range(3, len(part) + 1)}
+    if khmer is not None and _KHMER.search(text):
+        runs |= {m.group() for m in khmer.finditer(text)}
     table = cldr_names()
-    # "Cambodia" in the source makes "Kemboja" known, and back (the longest form at each place)
-    for english in {english_of[m.group()] for m in pattern.finditer(lowered)}:
+    # "Cambodia" in the source makes "Kemboja" known, and back
+    for english in {english_of[run] for run in runs if run in english_of}:
         text += " " + " ".join(table[english].values())
     return {_bare(w) for w in re.findall(r"[\w’'.-]+", text.lower())} - {""}
