@@ -149,16 +149,18 @@ def _translate_summaries(summaries: list[Summary], figures: list[tuple[KeyFigure
     else:
         # the figures' greedy calls run beside the candidates' beam and round trip: CTranslate2's two
         # workers take whichever call has work, so a worker an uneven batch leaves idle (3 sentences on
-        # 2 workers, a lone greedy retry) translates the figures meanwhile
-        from concurrent.futures import ThreadPoolExecutor
+        # 2 workers, a lone greedy retry) translates the figures meanwhile. From the cache alone (the
+        # server's cached answers) there is no model work to overlap, and a thread costs more than it saves
+        from concurrent.futures import Future, ThreadPoolExecutor
 
-        from .cache import in_this_mode
+        from .cache import in_this_mode, is_cache_only
 
+        figure_args = (figures, wordy, figure_texts_in, src, to, translation_model, cache, greedy)
         with ThreadPoolExecutor(1) as pool:
-            aside = pool.submit(in_this_mode(_figures_for_reader), figures, wordy, figure_texts_in, src, to,
-                                translation_model, cache, greedy)
+            aside: Future | None = None if is_cache_only() else pool.submit(in_this_mode(_figures_for_reader),
+                                                                             *figure_args)
             translated, model, notes = translate_for_reader(texts, src, to, translation_model, cache, options)
-            figure_texts, checks, figure_notes, more = aside.result()
+            figure_texts, checks, figure_notes, more = aside.result() if aside else _figures_for_reader(*figure_args)
         notes = notes + more
     # the meaning check: sentences without a round trip of their candidates are read back
     translated = read_back(translated, texts, src, to, translation_model, cache, options)

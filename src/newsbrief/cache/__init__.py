@@ -18,7 +18,7 @@ and creates nothing: the folder and file appear on the first write.
 """
 
 from .base import (ENV_MAX_BYTES, ENV_PATH, MISSING, CacheError, CacheOnlyMiss, CacheWarning, cache_only, in_this_mode,
-                   parse_size)
+                   is_cache_only, parse_size)
 from .keys import KEY_VERSION, fingerprint, model_files_hash
 from .null import NullCache
 from .resolve import default_cache_dir, open_cache
@@ -26,7 +26,7 @@ from .store import DB_NAME, DEFAULT_MAX_BYTES, Cache
 
 __all__ = [
     "MISSING", "Cache", "NullCache", "CacheError", "CacheWarning", "CacheOnlyMiss", "cache_only", "in_this_mode",
-    "open_cache", "fingerprint",
+    "is_cache_only", "open_cache", "fingerprint",
     "model_files_hash", "default_cache_dir", "parse_size", "DEFAULT_MAX_BYTES", "DB_NAME",
     "ENV_PATH", "ENV_MAX_BYTES", "KEY_VERSION",
 ]

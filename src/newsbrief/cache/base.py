@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from ..errors import ConfigError, NewsbriefError
 
-__all__ = ["MISSING", "CacheError", "CacheWarning", "CacheOnlyMiss", "cache_only", "in_this_mode", "ENV_PATH", "ENV_MAX_BYTES",
+__all__ = ["MISSING", "CacheError", "CacheWarning", "CacheOnlyMiss", "cache_only", "in_this_mode", "is_cache_only", "ENV_PATH", "ENV_MAX_BYTES",
            "parse_size"]
 
 T = TypeVar("T")
@@ -52,6 +52,11 @@ def cache_only() -> Iterator[None]:
         yield
     finally:
         _MODE.on = before
+
+
+def is_cache_only() -> bool:
+    """Whether this thread answers only from the result cache (inside cache_only())."""
+    return getattr(_MODE, "on", False)
 
 
 def in_this_mode(work: Callable[..., T]) -> Callable[..., T]:
