@@ -77,3 +77,20 @@ def test_a_khmer_name_the_translation_leaves_out_is_flagged_by_the_judgement():
     assert {p.source for p in problems if p.kind == "name"} >= {"ឆាយ គឹមខឿន", "ហ៊ុន សែន"}
     assert {p.translation for p in problems if p.kind == "name"} >= {"Khayang", "Cheng"}
     assert not verdict.faithful
+
+
+def test_a_placeholder_glued_to_a_word_or_left_without_its_number_reaches_no_reader():
+    from newsbrief.translation.protect import Protector
+
+    protector = Protector(glossary=[("ហ៊ុន សែន", "Hun Sen")])
+    masked = protector.mask("អ្នកនាំពាក្យ ហ៊ុន សែន បាននិយាយ។")
+    notes: list[str] = []
+    # as the embedded model wrote them: its X lost and glued to "spokesman"; "XQ" for a name it had not seen
+    out = protector.unmask("The spokesmanQ1X said it to the XQ Council.", masked, notes, target_lang="en")
+    assert out == "The spokesman Hun Sen said it to the Council."
+    assert "placeholder fragment removed" in notes
+
+
+def test_a_place_is_left_to_the_place_check_and_a_verb_after_a_title_is_no_name():
+    assert khmer_names.find("លោក អូបាម៉ា មិនព្រម ទៅខេត្តសៀមរាប។") == [(4, 11, "អូបាម៉ា")]
+    assert all(name != "សៀមរា" for _, _, name in khmer_names.find("គាត់ទៅខេត្តសៀមរាប។"))

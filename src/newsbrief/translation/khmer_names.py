@@ -6,7 +6,9 @@ A name is found two ways:
   models/recipes/khmer_names/build.py: each Khmer form with its Latin form and how often the
   pair was seen), longest form first;
 - a title (លោក, លោកស្រី, ឯកឧត្តម, សម្តេច, អ្នកឧកញ៉ា, ...) followed by a space and two short words
-  of Khmer letters, neither a common word: how Cambodian news names a person ("លោក ឆាយ គឹមខឿន").
+  of Khmer letters, neither a common word nor a verb: how Cambodian news names a person
+  ("លោក ឆាយ គឹមខឿន"); or one such word before a verb ("លោក អូបាម៉ា មិនព្រម", "... និយាយថា").
+A place (facts.places: provinces, countries) is no name: the place check renders it.
 
 Its Latin form is the table's, else the romanization of newsbrief.translation.romanize.
 """
@@ -33,6 +35,7 @@ TITLES = tuple(sorted("""លោក លោកស្រី ឯកឧត្តម �
 _COMMON = frozenset("""បាន និង ថា នៅ ជា មាន ក៏ ដែល នេះ នោះ ទាំង ទៅ មក ត្រូវ នឹង មិន កំពុង ឲ្យ ឱ្យ គឺ ដោយ ពី
 របស់ សម្រាប់ អំពី ដល់ ក្នុង លើ ក្រោម ហើយ ប៉ុន្តែ ព្រោះ បើ ទេ ផង ទៀត ដូច ថែម ធ្លាប់ អាច ចង់ គួរ នាយក រដ្ឋមន្ត្រី
 ប្រធាន អនុប្រធាន អ្នកនាំពាក្យ អភិបាល ស្នងការ ប្រមុខ មេ ជំទាវ ទាំងអស់ គ្រប់ អ្នក ខ្លួន គាត់ គេ យើង ខ្ញុំ""".split())
+_VERB_MARKS = ("បាន", "មិន", "នឹង", "កំពុង", "ត្រូវ", "ធ្លាប់", "អាច", "ចង់", "ទើប", "ក៏")
 _WORD = re.compile("[\u1780-\u17d3\u17dd\u200b]+")
 
 
@@ -85,12 +88,29 @@ def find(text: str) -> list[tuple[int, int, str]]:
         if not words:
             continue
         first, second = words.group(1), words.group(2)
-        if any(w in _COMMON or len(clusters(w)) > 4 or w.startswith(TITLES) for w in (first, second)):
+        if not _name_word(first):
             continue
-        end = start + words.end()
+        # one word when the next is a verb or a common word ("លោក អូបាម៉ា មិនព្រម": Obama refuses)
+        if _name_word(second):
+            end = start + words.end()
+        elif len(clusters(first)) >= 2 and (second.startswith(_VERB_MARKS) or second.endswith("ថា")):
+            end = start + words.end(1)
+        else:
+            continue
         if not any(s <= start < e or s < end <= e for s, e, _ in found):
             found.append((start, end, text[start:end]))
-    return sorted(found)
+    # a place is the place check's (facts.places; it renders provinces and countries): not a name
+    from ..facts import places
+
+    taken = [(p.start, p.end) for p in places.find(text, "km")]
+    return sorted(f for f in found if not any(a < f[1] and f[0] < b for a, b in taken))
+
+
+def _name_word(word: str) -> bool:
+    """A word that may be part of a person's name: short, no common word, title or verb form
+    (a word opening with បាន, មិន, នឹង, ... or ending with ថា, "that")."""
+    return not (word in _COMMON or len(clusters(word)) > 4 or word.startswith(TITLES)
+                or word.startswith(_VERB_MARKS) or word.endswith("ថា"))
 
 
 def latin(name: str) -> str:

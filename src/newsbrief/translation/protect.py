@@ -25,6 +25,9 @@ PLACEHOLDER_RE = re.compile(r"(?<![A-Za-z])X\s*(?:(?:[A-Z]\s*)?Q\s*P?\s*|[A-Z]\s
                             r"(?=\d+X(?![A-Za-z])))"
                             r"(\d+)(?:\s*X|Y(?![^\W\d_]))?", re.IGNORECASE)
 
+_GLUED = re.compile(r"([a-z])Q(\d+)X(?![A-Za-z])")
+_BARE = re.compile(r"(?<![A-Za-z])XQ(?![A-Za-z\d])")
+
 
 @dataclass(frozen=True)
 class Slot:
@@ -94,7 +97,11 @@ class Protector:
             used.add(index)
             return slot.target
 
-        text = PLACEHOLDER_RE.sub(restore, translated)
+        # a placeholder glued to the word before it, its X lost ("spokesmanQ3X"): still the placeholder
+        text = PLACEHOLDER_RE.sub(restore, _GLUED.sub(r"\1 XQ\2X", translated))
+        if _BARE.search(text) and not any(_BARE.search(slot.source) for slot in masked.slots):
+            text = _BARE.sub("", text)  # "the XQ Council": a placeholder the model made up, no number
+            notes.append("placeholder fragment removed")
         if "\ufffd" in text:  # a broken byte sequence of the model's: never shown to a reader
             text = text.replace("\ufffd", "")
             notes.append("broken characters (U+FFFD) removed")
