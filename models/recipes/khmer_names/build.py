@@ -119,11 +119,13 @@ def seen_without(parallel: Path, candidates: dict[str, tuple[str, int, int]]) ->
     return out
 
 
-def training_pairs(parallel: Path):
+def training_pairs(parallel: Path, tsv: bool = True):
     for eng, khm in CORPORA:
         english = (parallel / eng).read_text("utf-8").splitlines()
         khmer = (parallel / khm).read_text("utf-8").splitlines()
         yield from ((en, km) for en, km in zip(english, khmer) if not held_out(en))
+    if not tsv:
+        return
     with open(parallel / "en-km.tsv", encoding="utf-8") as fh:
         for line in fh:
             row = line.rstrip("\n").split("\t")
@@ -132,23 +134,20 @@ def training_pairs(parallel: Path):
 
 
 def english_words(parallel: Path) -> list[str]:
-    """Lowercase words the English side of the parallel data writes in lowercase at least 3 times
-    and more often so than capitalised inside a sentence: common words WordNet's lemmas lack
+    """Lowercase words the English side of the sentence sets (not the software catalogues) writes
+    in lowercase at least twice and more often so than capitalised inside a sentence: common words
+    WordNet's lemmas lack
     ("east", "registry", "commit"), which a translation of a Khmer text may capitalise."""
     lower: Counter = Counter()
     upper: Counter = Counter()
-    for en, _ in training_pairs(parallel):
+    for en, _ in training_pairs(parallel, tsv=False):  # the sentence sets only (CC BY-SA 4.0, CC0)
         for m in re.finditer(r"(?<![\w'’-])([A-Za-z][a-z]+)(?![\w'’-])", en):
             word = m.group(1)
             if word[0].islower():
                 lower[word] += 1
             elif m.start() > 0 and not re.search(r"[.!?:\"“]\s*$", en[:m.start()]):
                 upper[word.lower()] += 1
-    with open(parallel.parent / "parallel" / "en-ms.tsv", encoding="utf-8") as fh:
-        for line in fh:
-            for word in re.findall(r"(?<![\w'’-])[a-z][a-z]+(?![\w'’-])", line.split("\t", 1)[0]):
-                lower[word] += 1
-    return sorted(w for w, n in lower.items() if n >= 3 and n > upper[w])
+    return sorted(w for w, n in lower.items() if n >= 2 and n > upper[w])
 
 
 def main() -> int:

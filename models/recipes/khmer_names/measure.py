@@ -9,11 +9,13 @@
 2. held-out km->en lines (the first --limit, those with names first) (build.py's held-out hash; FLORES-200 dev, TICO-19 dev, Wikipedia dev and
    devtest): the names build.py's aligner pairs between the Khmer line and its English reference;
    the share the output renders right (every word of the reference name, or a word spelt nearly
-   alike) before (no Khmer-script names protected or checked, as on main before this change) and
-   after; the lines whose reference English the name check flags (false flags); and the outputs
-   the check flags;
+   alike) before (no Khmer-script names protected, as on main before this change) and after; the
+   lines whose reference English the name check flags (false flags); the outputs the (new) check
+   flags, and of the outputs missing a reference name, those it flags; an invented name (a name
+   of another line's reference put in a sentence about this line's source) caught;
 3. real Khmer news (mono/km_news.txt, the first --mono sentences that name someone after a title):
-   counts only (names found, outputs carrying the Latin form, outputs flagged), never the text.
+   counts only (names found, names the output lacks and words it invents by the new check, outputs
+   flagged, outputs with Khmer script or a placeholder fragment), never the text.
 Writes results.json beside this file.
 """
 from __future__ import annotations
@@ -118,6 +120,12 @@ def main() -> int:
 
     lines = held_out_lines(args.data)
     refs = {"lines": len(lines), "flagged": sum(flagged(km, en) for en, km, _ in lines)}
+    # an invented name: a Latin name of another line's reference, in a sentence about this line
+    pool = [w for en, _, _ in lines for _, _, n in names.find(en, "en") for w in n.split()
+            if names.invented("។", f"They met {w} there.", "km", "en")]
+    fake = [(km, f"They met {pool[(i * 7919) % len(pool)]} there.") for i, (en, km, _) in enumerate(lines)]
+    fake = [(km, out) for (km, out), (en, _, _) in zip(fake, lines) if out.split()[2] not in en]
+    refs["invented_caught"] = f"{sum(bool(names.invented(km, out, 'km', 'en')) for km, out in fake)} of {len(fake)}"
     refs["with_names"] = sum(bool(x[2]) for x in lines)
     refs["with_names_flagged"] = sum(flagged(km, en) for en, km, names_ in lines if names_)
     results["references"] = refs
@@ -150,9 +158,9 @@ def main() -> int:
     for label, context in (("before", before), ("after", nullcontext)):
         with context():
             outputs, cpu = translate(mono)
-        carried = sum(all(w in o for w in khmer_names.latin(name).split())
-                      for s, o in zip(mono, outputs) for _, _, name in khmer_names.find(s))
-        news[label] = {"latin_form_in_output": carried, "outputs_flagged": sum(flagged(s, o) for s, o in zip(mono, outputs)),
+        news[label] = {"names_missing": sum(len(names.missing(s, o, "km", "en")) for s, o in zip(mono, outputs)),
+                       "invented_words": sum(len(names.invented(s, o, "km", "en")) for s, o in zip(mono, outputs)),
+                       "outputs_flagged": sum(flagged(s, o) for s, o in zip(mono, outputs)),
                        "outputs_with_khmer_script": sum(bool(re.search("[\u1780-\u17ff]", o)) for o in outputs),
                        "outputs_with_placeholder_fragment": sum(bool(FRAGMENT.search(o)) for o in outputs),
                        "cpu_s": round(cpu, 1)}

@@ -23,10 +23,17 @@ NUMBER_RE = re.compile(r"(?<!XQ)(?<![\d.,])\d+(?:[.,:/]\d+)*%?")
 # letter for the Q, then only with its closing X; "X5X": no Q at all, with its closing X): still the placeholder
 PLACEHOLDER_RE = re.compile(r"(?<![A-Za-z])X\s*(?:(?:[A-Z]\s*)?Q\s*P?\s*|[A-Z]\s*(?=\d+\s*X(?![^\W\d_]))|"
                             r"(?=\d+X(?![A-Za-z])))"
-                            r"(\d+)(?:\s*X|Y(?![^\W\d_]))?", re.IGNORECASE)
+                            r"(\d+)(?:\s*X(?!\s*Q\s*\d)|Y(?![^\W\d_]))?", re.IGNORECASE)
 
-_GLUED = re.compile(r"([a-z])Q(\d+)X(?![A-Za-z])")
+_GLUED = re.compile(r"([a-z])X?Q(\d+)X(?![A-Za-z])")
 _BARE = re.compile(r"(?<![A-Za-z])XQ(?![A-Za-z\d])")
+
+
+def _unglue(text: str) -> str:
+    """A placeholder glued to the word before it, spaced out; dropped where the text has the same
+    placeholder written properly too (the model wrote it twice)."""
+    proper = {m.group(1) for m in PLACEHOLDER_RE.finditer(text)}
+    return _GLUED.sub(lambda m: m.group(1) if m.group(2) in proper else f"{m.group(1)} XQ{m.group(2)}X", text)
 
 
 @dataclass(frozen=True)
@@ -97,8 +104,8 @@ class Protector:
             used.add(index)
             return slot.target
 
-        # a placeholder glued to the word before it, its X lost ("spokesmanQ3X"): still the placeholder
-        text = PLACEHOLDER_RE.sub(restore, _GLUED.sub(r"\1 XQ\2X", translated))
+        # a placeholder glued to the word before it ("MrXQ1X"), its X lost ("spokesmanQ3X"): still the placeholder
+        text = PLACEHOLDER_RE.sub(restore, _unglue(translated))
         if _BARE.search(text) and not any(_BARE.search(slot.source) for slot in masked.slots):
             text = _BARE.sub("", text)  # "the XQ Council": a placeholder the model made up, no number
             notes.append("placeholder fragment removed")
