@@ -89,6 +89,8 @@ def test_a_placeholder_glued_to_a_word_or_left_without_its_number_reaches_no_rea
     out = protector.unmask("The spokesmanQ1X said it to the XQ Council.", masked, notes, target_lang="en")
     assert out == "The spokesman Hun Sen said it to the Council."
     assert "placeholder fragment removed" in notes
+    assert protector.unmask("XQ1X is not alone in the XQX flat.", masked, target_lang="en") == \
+        "Hun Sen is not alone in the flat."
     two = Protector(glossary=[("ហ៊ុន សែន", "Hun Sen"), ("នគរបាល", "police")]).mask("នគរបាល ហ៊ុន សែន")
     # "XQ1 XQ2X": the first one's closing X missing; the second is not swallowed by it
     assert Protector().unmask("The XQ1 XQ2X spoke.", two, target_lang="en") == "The police Hun Sen spoke."

@@ -26,7 +26,7 @@ PLACEHOLDER_RE = re.compile(r"(?<![A-Za-z])X\s*(?:(?:[A-Z]\s*)?Q\s*P?\s*|[A-Z]\s
                             r"(\d+)(?:\s*X(?!\s*Q\s*\d)|Y(?![^\W\d_]))?", re.IGNORECASE)
 
 _GLUED = re.compile(r"([a-z])X?Q(\d+)X(?![A-Za-z])")
-_BARE = re.compile(r"(?<![A-Za-z])XQ(?![A-Za-z\d])")
+_BARE = re.compile(r"(?<![A-Za-z])XQX?(?![A-Za-z\d])")
 
 
 def _unglue(text: str) -> str:
