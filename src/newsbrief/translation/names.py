@@ -260,6 +260,9 @@ def invented(source: str, target: str, src: str, tgt: str, allowed: Iterable[str
         known |= khmer_names.known_words(source)
     out: dict[str, None] = {}
     plain = PLACEHOLDER.sub(" ", target)
+    if khmer:  # the words of a CLDR name the translation writes ("Zealand" of "New Zealand"): the place check's
+        pattern, _ = _cldr_forms()
+        known |= {w for m in pattern.finditer(plain.lower()) for w in m.group().split()}
     for run in _RUN.finditer(plain):
         for word in run.group().split():
             bare = _bare(word)
@@ -280,6 +283,8 @@ def invented(source: str, target: str, src: str, tgt: str, allowed: Iterable[str
 
 
 _ADJECTIVE = re.compile(r"(?:ial|al|ian|an|ive|ic|ical|ern|ese|ish|ary|ous)$")
+_COMPASS = frozenset("""north south east west northern southern eastern western northeast northwest southeast southwest
+central new""".split())
 
 
 def _khmer_excused(word: str) -> bool:
@@ -291,7 +296,8 @@ def _khmer_excused(word: str) -> bool:
         return True
     if "-" in word:  # "French-speaking", "FIP-like"
         return any(_khmer_excused(part) or common_word(part, "en") for part in word.split("-") if part)
-    if _cldr_word(word) or _demonym_country(word) is not None or word.lower() in _from_malay():
+    if _cldr_word(word) or _demonym_country(word) is not None or word.lower() in _from_malay() \
+            or word.lower() in _COMPASS:
         return True
     from .khmer_names import english_word
 
