@@ -261,8 +261,7 @@ def invented(source: str, target: str, src: str, tgt: str, allowed: Iterable[str
     out: dict[str, None] = {}
     plain = PLACEHOLDER.sub(" ", target)
     if khmer:  # the words of a CLDR name the translation writes ("Zealand" of "New Zealand"): the place check's
-        pattern, _ = _cldr_forms()
-        known |= {w for m in pattern.finditer(plain.lower()) for w in m.group().split()}
+        known |= {w.lower() for run in _RUN.finditer(plain) for w in _cldr_in(run.group().split())}
     for run in _RUN.finditer(plain):
         for word in run.group().split():
             bare = _bare(word)
@@ -280,6 +279,13 @@ def invented(source: str, target: str, src: str, tgt: str, allowed: Iterable[str
                 continue
             out.setdefault(bare, None)
     return list(out)
+
+
+def _cldr_in(words: list[str]) -> list[str]:
+    """The words of the CLDR names a run of capitalised words holds ("New Zealand Herald": New, Zealand)."""
+    table, malay = cldr_names(), _from_malay()
+    return [w for i in range(len(words)) for j in range(i + 2, len(words) + 1)
+            if " ".join(words[i:j]) in table or " ".join(words[i:j]) in malay for w in words[i:j]]
 
 
 _ADJECTIVE = re.compile(r"(?:ial|al|ian|an|ive|ic|ical|ern|ese|ish|ary|ous)$")
