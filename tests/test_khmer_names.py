@@ -99,3 +99,9 @@ def test_a_placeholder_glued_to_a_word_or_left_without_its_number_reaches_no_rea
 def test_a_place_is_left_to_the_place_check_and_a_verb_after_a_title_is_no_name():
     assert khmer_names.find("លោក អូបាម៉ា មិនព្រម ទៅខេត្តសៀមរាប។") == [(4, 11, "អូបាម៉ា")]
     assert all(name != "សៀមរា" for _, _, name in khmer_names.find("គាត់ទៅខេត្តសៀមរាប។"))
+
+
+def test_a_title_inside_a_word_starts_no_name_and_a_glued_one_does():
+    assert khmer_names.find("ពិភពលោក ប្រទេស ធំ។") == []  # "world ..."
+    assert [name for _, _, name in khmer_names.find("ដោយលោក ហ៊ុន សែន។")] == ["ហ៊ុន សែន"]  # "by Mr Hun Sen"
+    assert romanize("យាង សុធារិន្ទ") == "Yeang Sothearin"  # a subscript ending a word is silent

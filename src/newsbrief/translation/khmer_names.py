@@ -29,7 +29,7 @@ _CLUSTER = re.compile("[\u1780-\u17b3](?:\u17d2[\u1780-\u17b3]|[\u17b4-\u17d1\u1
 # another title: "សម្តេចតេជោ", "ឯកឧត្តម នាយឧត្តមសេនីយ៍")
 TITLES = tuple(sorted("""លោក លោកស្រី ឯកឧត្តម សម្តេច សម្ដេច អ្នកឧកញ៉ា ឧកញ៉ា លោកជំទាវ អ្នកស្រី កញ្ញា នាយឧត្តមសេនីយ៍
 ឧត្តមសេនីយ៍ឯក ឧត្តមសេនីយ៍ទោ ឧត្តមសេនីយ៍ត្រី ឧត្តមសេនីយ៍ វរសេនីយ៍ឯក វរសេនីយ៍ទោ វរសេនីយ៍ត្រី វរសេនីយ៍ អនុសេនីយ៍ឯក
-អនុសេនីយ៍ទោ អនុសេនីយ៍ត្រី អនុសេនីយ៍ បណ្ឌិត សម្តេចតេជោ សម្ដេចតេជោ ព្រះករុណា""".split(), key=len, reverse=True))
+អនុសេនីយ៍ទោ អនុសេនីយ៍ត្រី អនុសេនីយ៍ បណ្ឌិត សម្តេចតេជោ សម្ដេចតេជោ តេជោ ព្រះករុណា""".split(), key=len, reverse=True))
 # words that follow a title without being a name (he said, he has, and, at, ...): a title word
 # followed by one of these is a pronoun ("លោក បាន និយាយ": he said)
 _COMMON = frozenset("""បាន និង ថា នៅ ជា មាន ក៏ ដែល នេះ នោះ ទាំង ទៅ មក ត្រូវ នឹង មិន កំពុង ឲ្យ ឱ្យ គឺ ដោយ ពី
@@ -37,6 +37,11 @@ _COMMON = frozenset("""បាន និង ថា នៅ ជា មាន ក៏
 ប្រធាន អនុប្រធាន អ្នកនាំពាក្យ អភិបាល ស្នងការ ប្រមុខ មេ ជំទាវ ទាំងអស់ គ្រប់ អ្នក ខ្លួន គាត់ គេ យើង ខ្ញុំ""".split())
 _VERB_MARKS = ("បាន", "មិន", "នឹង", "កំពុង", "ត្រូវ", "ធ្លាប់", "អាច", "ចង់", "ទើប", "ក៏")
 _WORD = re.compile("[\u1780-\u17d3\u17dd\u200b]+")
+# a title: whole (no sign or subscript after it), then a space
+_TITLE = re.compile("(?:" + "|".join(map(re.escape, TITLES)) + ")(?![\u17b4-\u17d3\u17dd])[\u200b ]+")
+_KHMER_END = re.compile("[\u1780-\u17d3\u17dd]$")
+# words a title may be glued to ("ដោយលោក", by Mr): anything else glued before it makes it part of a word
+_GLUE = ("ដោយ", "របស់", "ថា", "និង", "ពី", "ជាមួយ", "ចំពោះ", "នៅ", "ឲ្យ", "ឱ្យ", "ដល់", "កាន់", "រវាង", "គឺ", "ជា")
 
 
 def clusters(text: str) -> list[tuple[int, int]]:
@@ -75,7 +80,10 @@ def _table_pattern() -> re.Pattern[str]:
 def find(text: str) -> list[tuple[int, int, str]]:
     """The Khmer-script names of a Khmer text as (start, end, name), in order."""
     found = [(m.start(), m.end(), m.group()) for m in _table_pattern().finditer(text)] if table() else []
-    for m in re.finditer("(?:" + "|".join(map(re.escape, TITLES)) + r")[\u200b ]*", text):
+    for m in _TITLE.finditer(text):
+        before = text[:m.start()]
+        if _KHMER_END.search(before) and not before.endswith(_GLUE):
+            continue  # inside a word: ពិភពលោក (world) is no title
         rest = text[m.end():]
         # more titles (ឯកឧត្តម នាយឧត្តមសេនីយ៍ ...) before the name
         while True:
@@ -107,10 +115,12 @@ def find(text: str) -> list[tuple[int, int, str]]:
 
 
 def _name_word(word: str) -> bool:
-    """A word that may be part of a person's name: short, no common word, title or verb form
-    (a word opening with បាន, មិន, នឹង, ... or ending with ថា, "that")."""
-    return not (word in _COMMON or len(clusters(word)) > 4 or word.startswith(TITLES)
-                or word.startswith(_VERB_MARKS) or word.endswith("ថា"))
+    """A word that may be part of a person's name: short, no common word, title, role (the news
+    glossary: រដ្ឋមន្ត្រី) or verb form (a word opening with បាន, មិន, នឹង, និង, ... or ending with ថា)."""
+    from ..facts import roles
+
+    return not (word in _COMMON or len(clusters(word)) > 4 or any(t in word for t in TITLES)
+                or word.startswith(_VERB_MARKS + _GLUE) or word.endswith("ថា") or roles.find(word, "km"))
 
 
 def latin(name: str) -> str:

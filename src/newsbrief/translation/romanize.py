@@ -83,8 +83,8 @@ def _syllables(word: str) -> list[str]:
         # inherent vowel, the subscript starting the next syllable (សម្តេច "sam-tech", រង្ស៊ី, អង្គរ)
         if last is not None and not last[2] and (not vowel and not shift or sub and open_inherent):
             last[2] = _FINAL.get(base, "").replace("_", "")  # a bare consonant closes the open syllable
-            if not sub:
-                continue
+            if not sub or not vowel and m.end() == len(word):
+                continue  # a subscript ending a word is silent (ចន្ទ "chan", សុធារិន្ទ "sotharin")
             base, sub = sub[1], sub[2:]  # its subscript starts the next syllable (រង្ស៊ី)
         final = ""
         if not vowel and sub and m.end() == len(word):  # ន្ត ending a word: "n", inherent vowel, "t"
