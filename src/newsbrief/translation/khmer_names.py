@@ -92,7 +92,7 @@ def find(text: str) -> list[tuple[int, int, str]]:
                 break
             rest = rest[len(more):].lstrip(" \u200b")
         start = len(text) - len(rest)
-        words = re.match(r"([\u1780-\u17d3\u17dd]+) ([\u1780-\u17d3\u17dd]+)(?![\u1780-\u17dd])", rest)
+        words = re.match(r"([\u1780-\u17d3\u17dd]+) ([\u1780-\u17d3\u17dd]+)(?![\u1780-\u17d3\u17dd])", rest)
         if not words:
             continue
         first, second = words.group(1), words.group(2)
