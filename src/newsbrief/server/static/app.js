@@ -253,7 +253,7 @@ function problemText(p, asNodes) {
 }
 
 // A library note as {code, params} (server/notes.py) in the reader's language: note.<code>, its
-// reasons reason.<code>; what it quotes (names, numbers, a key figure and its read-back) kept as
+// reasons reason.<code>; what it quotes (names, numbers, a key figure as the article writes it) kept as
 // the article's or the translation's text. langs: {source, target} of the brief, for those quotes.
 function noteText(n, asNodes, langs) {
   const params = n.params || {};
