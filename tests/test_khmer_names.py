@@ -43,6 +43,7 @@ def test_romanization_writes_cambodian_names_as_cambodians_do():
     assert romanize("ហ៊ុន ម៉ាណែត") == "Hun Manet"
     assert romanize("ស៊ុន ចាន់ថុល") == "Sun Chanthol"
     assert romanize("កឹម សុខា").endswith("Sokha")
+    assert romanize("សំ សុគង់") == "Sam Sokong"  # the consonant under ់ is the final, not the one before it
 
 
 def test_names_after_titles_are_found_and_a_pronoun_is_not_a_name():
@@ -104,4 +105,6 @@ def test_a_place_is_left_to_the_place_check_and_a_verb_after_a_title_is_no_name(
 def test_a_title_inside_a_word_starts_no_name_and_a_glued_one_does():
     assert khmer_names.find("ពិភពលោក ប្រទេស ធំ។") == []  # "world ..."
     assert [name for _, _, name in khmer_names.find("ដោយលោក ហ៊ុន សែន។")] == ["ហ៊ុន សែន"]  # "by Mr Hun Sen"
+    # "police will arrest Mr Sam Rainsy"
+    assert [name for _, _, name in khmer_names.find("នគរបាលនឹងចាប់ខ្លួនលោក សម រង្ស៊ី។")] == ["សម រង្ស៊ី"]
     assert romanize("យាង សុធារិន្ទ") == "Yeang Sothearin"  # a subscript ending a word is silent

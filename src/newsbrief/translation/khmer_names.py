@@ -39,8 +39,10 @@ _VERB_MARKS = ("បាន", "មិន", "នឹង", "កំពុង", "ត្
 _WORD = re.compile("[\u1780-\u17d3\u17dd\u200b]+")
 # a title: whole (no sign or subscript after it), then a space
 _TITLE = re.compile("(?:" + "|".join(map(re.escape, TITLES)) + ")(?![\u17b4-\u17d3\u17dd])[\u200b ]+")
-_KHMER_END = re.compile("[\u1780-\u17d3\u17dd]$")
-# words a title may be glued to ("ដោយលោក", by Mr): anything else glued before it makes it part of a word
+# words that end with លោក without a title (ពិភពលោក world, សកលលោក universe, មនុស្សលោក mankind, ...);
+# glued to any other word it is one ("ចាប់ខ្លួនលោក សម រង្ស៊ី": arrest Mr Sam Rainsy)
+_WORLDS = ("ពិភព", "សកល", "សាកល", "ប្រល័យ", "បរ", "មនុស្ស", "ទេវ", "នរក", "ព្រហ្ម", "ត្រៃ", "ឥហ")
+# words glued before a name word are no part of it ("និងលោក" is "and Mr")
 _GLUE = ("ដោយ", "របស់", "ថា", "និង", "ពី", "ជាមួយ", "ចំពោះ", "នៅ", "ឲ្យ", "ឱ្យ", "ដល់", "កាន់", "រវាង", "គឺ", "ជា")
 
 
@@ -81,8 +83,7 @@ def find(text: str) -> list[tuple[int, int, str]]:
     """The Khmer-script names of a Khmer text as (start, end, name), in order."""
     found = [(m.start(), m.end(), m.group()) for m in _table_pattern().finditer(text)] if table() else []
     for m in _TITLE.finditer(text):
-        before = text[:m.start()]
-        if _KHMER_END.search(before) and not before.endswith(_GLUE):
+        if text[:m.start()].endswith(_WORLDS):
             continue  # inside a word: ពិភពលោក (world) is no title
         rest = text[m.end():]
         # more titles (ឯកឧត្តម នាយឧត្តមសេនីយ៍ ...) before the name

@@ -24,6 +24,7 @@ _VOWELS = {"": ("a", "o"), "ា": ("a", "ea"), "ិ": ("e", "i"), "ី": ("ei", 
            "ៀ": ("ie", "ie"), "េ": ("e", "e"), "ែ": ("e", "e"), "ៃ": ("ai", "ey"), "ោ": ("ao", "o"),
            "ៅ": ("au", "ov"), "ំ": ("am", "um"), "ុំ": ("om", "um"), "ាំ": ("am", "oam"), "ះ": ("ah", "eah"),
            "ៈ": ("a", "ea"), "េះ": ("eh", "eh"), "ោះ": ("aoh", "uoh"), "ុះ": ("oh", "uh")}
+_BANTOC_FINAL = re.compile("[\u1780-\u17a2]\u17cb")
 _SYLLABLE = re.compile("(?P<base>[\u1780-\u17a2])(?P<sub>(?:\u17d2[\u1780-\u17a2])*)(?P<shift>[\u17c9\u17ca]?)"
                        "(?P<vowel>[\u17b6-\u17c5]?[\u17c6-\u17c8]?)(?P<marks>[\u17cb-\u17d1\u17d3\u17dd]*)"
                        "|(?P<independent>[\u17a3-\u17b3])")
@@ -68,7 +69,8 @@ def syllables(text: str) -> list[str]:
 
 def _syllables(word: str) -> list[str]:
     syllables: list[list[str]] = []  # [initial, vowel, final]
-    for m in _SYLLABLE.finditer(word):
+    matches = list(_SYLLABLE.finditer(word))
+    for k, m in enumerate(matches):
         if m.group("independent"):
             syllables.append(["", _INDEPENDENT[m.group("independent")], ""])
             continue
@@ -81,7 +83,10 @@ def _syllables(word: str) -> list[str]:
         open_inherent = last is not None and not last[2] and last[1] in _VOWELS[""]
         # a bare consonant closes an open syllable; so does the consonant over a subscript after an
         # inherent vowel, the subscript starting the next syllable (សម្តេច "sam-tech", រង្ស៊ី, អង្គរ)
-        if last is not None and not last[2] and (not vowel and not shift or sub and open_inherent):
+        # ... unless the next consonant carries ់ (bantoc): that one is the final (សុគង់ "so-kong")
+        before_bantoc = k + 1 < len(matches) and _BANTOC_FINAL.fullmatch(matches[k + 1].group())
+        if last is not None and not last[2] and not before_bantoc and \
+                (not vowel and not shift or sub and open_inherent):
             last[2] = _FINAL.get(base, "").replace("_", "")  # a bare consonant closes the open syllable
             if not sub or not vowel and m.end() == len(word):
                 continue  # a subscript ending a word is silent (ចន្ទ "chan", សុធារិន្ទ "sotharin")
