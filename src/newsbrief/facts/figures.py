@@ -9,6 +9,7 @@ numbers are what can be checked).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -528,6 +529,13 @@ _MALAY_WORDS = re.compile(r"\b(?:yang|dan|dengan|pada|telah|ialah|untuk|seramai|
 def figures_of(sentence: str, index: int = 0, offset: int = 0, lang: str | None = None) -> list[KeyFigure]:
     """Every number of one sentence as a KeyFigure (spans = offset + position in sentence).
     lang ("en", "ms", "km") picks the grammar; guessed from the sentence when None."""
+    return list(_figures_of(sentence, index, offset, lang))
+
+
+# the same article's sentences come back (a server's cached briefs, the summarizer and the key
+# figures reading one article): its figures are read once
+@functools.lru_cache(maxsize=4096)
+def _figures_of(sentence: str, index: int, offset: int, lang: str | None) -> tuple[KeyFigure, ...]:
     clean, offsets = _strip_zw(sentence)
     out: list[KeyFigure] = []
     khmer_sentence = lang == "km" or (lang is None and bool(re.search(rf"[{_KH}]", clean)))
@@ -583,7 +591,7 @@ def figures_of(sentence: str, index: int = 0, offset: int = 0, lang: str | None 
                              index, start, end, sentence, noun if kind == "count" else "",
                              action if kind == "count" else "",
                              _salience(kind, noun, action, index, value)))
-    return out
+    return tuple(out)
 
 
 def key_figures(source: "list[str] | Any", limit: int | None = None, lang: str | None = None) -> list[KeyFigure]:
