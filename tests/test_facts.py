@@ -6,6 +6,7 @@ import pytest
 import newsbrief as nb
 from newsbrief.facts import calendar, compare, places, roles
 from newsbrief.facts.render import renderings
+from echo import Echo
 
 SENTENCES = {
     "en": "The police arrested 12 suspects in Siem Reap on Monday, February 27, 2024, the ministry said.",
@@ -104,22 +105,6 @@ def test_what_human_translators_write_is_not_flagged():
         == ["number"]
     assert [p.describe() for p in compare("The Irish government met.", "រដ្ឋាភិបាលប្រទេសថៃបានប្រជុំ។", "en", "km")] \
         == ["place not in the source: ថៃ"]
-
-
-class Echo:
-    """A stand-in translator that gives back what it is given: what the model would see."""
-
-    model = "echo"
-
-    def __init__(self):
-        self.seen = []
-
-    def supports(self, src, tgt):
-        return src != tgt
-
-    def translate_sentences(self, sentences, src, tgt, notes=None, scores=None):
-        self.seen += list(sentences)
-        return list(sentences)
 
 
 @pytest.mark.parametrize("src,tgt", [("en", "km"), ("en", "ms"), ("km", "en"), ("ms", "en")])

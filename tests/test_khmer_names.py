@@ -8,25 +8,10 @@ import newsbrief as nb
 from newsbrief.judgement import judge
 from newsbrief.translation import khmer_names, names
 from newsbrief.translation.romanize import romanize
+from echo import Echo
 
 SPOKESMAN = "លោក ឆាយ គឹមខឿន អ្នកនាំពាក្យនគរបាល បាននិយាយថា សម្តេចតេជោ ហ៊ុន សែន នឹងមកដល់។"
 NOBEL = "កាលពីថ្ងៃចន្ទ លោកស្រី សារ៉ា ដានីញូស លេខាធិការអចិន្ត្រៃយ៍ នៃគណៈកម្មាធិការណូបែល បានប្រកាស។"
-
-
-class Echo:
-    """A stand-in translator that gives back what it is given: what the model would see."""
-
-    model = "echo"
-
-    def __init__(self):
-        self.seen = []
-
-    def supports(self, src, tgt):
-        return src != tgt
-
-    def translate_sentences(self, sentences, src, tgt, notes=None, scores=None):
-        self.seen += list(sentences)
-        return list(sentences)
 
 
 def test_the_name_table_loads_from_the_package_with_counts():
