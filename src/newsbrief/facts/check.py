@@ -26,7 +26,8 @@ _VAGUE = re.compile(r"^(?:hundreds|thousands|millions|dozens|a dozen|dozen|berat
 _KHMER_LETTER = re.compile("[\u1780-\u17d3]")
 # a unit or suffix glued to a number is no code ("160km/h", "the 1970s", "15th", "1970an", "9hb Ogos"): read apart
 _UNIT_AFTER = re.compile(r"(\d)(km|kg|cm|mm|mph|ft|lbs?|th|st|nd|rd|s|an|hb)\b")
-_KHMER_PERSON = re.compile("លោក|ឯកឧត្តម|សម្ដេច|សម្តេច|អ្នកឧកញ៉ា|ឧកញ៉ា|អ្នកស្រី|កញ្ញា|[A-Za-z]{2}")
+# titles before a Khmer name (កញ្ញា "Miss", not the month ខែកញ្ញា), or a name in Latin letters
+_KHMER_PERSON = re.compile("លោក|ឯកឧត្តម|សម្ដេច|សម្តេច|ឧកញ៉ា|អ្នកស្រី|(?<!ខែ)កញ្ញា|[A-Za-z]{2}")
 _CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][a-z]")
 _BOTH = re.compile(r"ទាំង\s?ពីរ|\bkedua-dua\b|\bboth\b", re.IGNORECASE)
 
@@ -67,8 +68,8 @@ def compare(source: str, translation: str, src: str, tgt: str) -> list[Problem]:
     """What the translation of `source` gets wrong, kind by kind (an empty list: nothing found wrong)."""
     # Khmer number words are not read (see _KHMER_LETTER): across Khmer, digits only
     problems = _numbers(source, translation, digits_only="km" in (src, tgt))
-    have, got = _with_latin_places(facts(source, src), source, src), _with_latin_places(facts(translation, tgt),
-                                                                                      translation, tgt)
+    have = _with_latin_places(facts(source, src), source, src)
+    got = _with_latin_places(facts(translation, tgt), translation, tgt)
     problems += _compare("weekday", have["weekday"], got["weekday"], lambda f: f.key, added=True)
     months = have["month"] + have["date"]
     problems += _compare("month", months, got["month"] + got["date"], _month, added=True)
@@ -101,8 +102,8 @@ def _names_someone(text: str, lang: str, found: dict[str, list[Found]]) -> bool:
 
 
 def _with_latin_places(found: dict[str, list[Found]], text: str, lang: str) -> dict[str, list[Found]]:
-    """Khmer text often keeps a foreign place in Latin letters ("ព្រឹត្តិការណ៍ Singapore Grand Prix",
-    "កោះ កាបវ៉េ (Cape Verde)"): its English name counts as the place named."""
+    """found, with (in Khmer text) the places it keeps in Latin letters ("ព្រឹត្តិការណ៍ Singapore Grand
+    Prix", "កោះ កាបវ៉េ (Cape Verde)"): their English name counts as the place named."""
     if lang == "km":
         found["place"] = found["place"] + places.find(text, "en")
     return found
