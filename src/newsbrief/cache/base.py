@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 
 from ..errors import ConfigError, NewsbriefError
 
-__all__ = ["MISSING", "CacheError", "CacheWarning", "CacheOnlyMiss", "cache_only", "in_this_mode", "is_cache_only", "ENV_PATH", "ENV_MAX_BYTES",
-           "parse_size"]
+__all__ = ["MISSING", "CacheError", "CacheWarning", "CacheOnlyMiss", "cache_only", "in_this_mode", "is_cache_only",
+           "ENV_PATH", "ENV_MAX_BYTES", "parse_size"]
 
 T = TypeVar("T")
 
@@ -62,10 +62,10 @@ def is_cache_only() -> bool:
 def in_this_mode(work: Callable[..., T]) -> Callable[..., T]:
     """work, to run on another thread in this thread's mode: a helper thread of a cache-only
     request must refuse a miss too, not do the work."""
-    on = getattr(_MODE, "on", False)
+    on = is_cache_only()
 
     def run(*args: Any, **kwargs: Any) -> T:
-        before = getattr(_MODE, "on", False)
+        before = is_cache_only()
         _MODE.on = on
         try:
             return work(*args, **kwargs)
@@ -75,7 +75,7 @@ def in_this_mode(work: Callable[..., T]) -> Callable[..., T]:
 
 
 def _refuse_miss(step: str) -> None:
-    if getattr(_MODE, "on", False):
+    if is_cache_only():
         raise CacheOnlyMiss(step)
 
 
