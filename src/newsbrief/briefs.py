@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from .article import Article, as_article
 from .detection import Detect
@@ -30,6 +30,8 @@ CHECKED_FIGURES = ("count", "money", "percent")
 SHOWN_FIGURES = 5
 
 LANGUAGES = ("en", "km", "ms")
+_A = TypeVar("_A")
+_B = TypeVar("_B")
 
 
 @dataclass(frozen=True)
@@ -126,9 +128,10 @@ def _translate_summaries(summaries: list[Summary], figures: list[tuple[KeyFigure
     """(translated sentences, figure texts, figure checks, model, notes) for each summary: their
     sentences, and the shown key figures that have words ("185 people arrested", not "2024"), go
     through the translation model batched (judgement.translate_for_reader), and the figures come
-    back through it in one more call (_check_figures). Where the brief's sentences get candidates
-    (into Malay) the figures are greedy calls of their own, run beside the candidates (candidates
-    pay for prose, not for phrases); elsewhere all of it is one batch, shared by the CPU's workers."""
+    back through it in one more call (_check_figures), beside the sentences' read-back. Where the
+    brief's sentences get candidates (into Malay) the figures are greedy calls of their own, run
+    beside the candidates (candidates pay for prose, not for phrases); elsewhere the sentences and
+    figures go out in one batch, shared by the CPU's workers."""
     shown = [shown_figures(article_figures) for article_figures in figures]
     wordy = [[i in marks and _has_words(f.text) for i, f in enumerate(article_figures)]
              for article_figures, marks in zip(figures, shown)]
@@ -142,32 +145,40 @@ def _translate_summaries(summaries: list[Summary], figures: list[tuple[KeyFigure
                 for summary, article_figures in zip(summaries, figures)]
     if options.get("candidates", BRIEF_CANDIDATES.get(to, 1)) == 1:
         both, model, notes = translate_for_reader(texts + figure_texts_in, src, to, translation_model, cache, greedy)
-        translated = both[:len(texts)]
         figure_texts = _in_place(figures, wordy, both[len(texts):], to)
-        # the read-back is a check: greedy
-        checks, figure_notes = _check_figures(figures, figure_texts, wordy, src, to, translation_model, cache, greedy)
+        # the meaning check's read-back beside the figures' (a check: greedy)
+        translated, (checks, figure_notes) = _at_once(
+            lambda: read_back(both[:len(texts)], texts, src, to, translation_model, cache, options),
+            lambda: _check_figures(figures, figure_texts, wordy, src, to, translation_model, cache, greedy))
     else:
-        # the figures' greedy calls run beside the candidates' beam and round trip: CTranslate2's two
-        # workers take whichever call has work, so a worker an uneven batch leaves idle (3 sentences on
-        # 2 workers, a lone greedy retry) translates the figures meanwhile. From the cache alone (the
-        # server's cached answers) there is no model work to overlap, and a thread costs more than it saves
-        from concurrent.futures import Future, ThreadPoolExecutor
-
-        from .cache import in_this_mode, is_cache_only
-
-        figure_args = (figures, wordy, figure_texts_in, src, to, translation_model, cache, greedy)
-        with ThreadPoolExecutor(1) as pool:
-            aside: Future | None = None if is_cache_only() else pool.submit(in_this_mode(_figures_for_reader),
-                                                                             *figure_args)
-            translated, model, notes = translate_for_reader(texts, src, to, translation_model, cache, options)
-            figure_texts, checks, figure_notes, more = aside.result() if aside else _figures_for_reader(*figure_args)
+        # the figures are greedy calls of their own, beside the candidates' beam and round trip (whose
+        # round trip is the meaning check's read-back)
+        (translated, model, notes), (figure_texts, checks, figure_notes, more) = _at_once(
+            lambda: translate_for_reader(texts, src, to, translation_model, cache, options),
+            lambda: _figures_for_reader(figures, wordy, figure_texts_in, src, to, translation_model, cache, greedy))
         notes = notes + more
-    # the meaning check: sentences without a round trip of their candidates are read back
-    translated = read_back(translated, texts, src, to, translation_model, cache, options)
+        translated = read_back(translated, texts, src, to, translation_model, cache, options)  # any left unscored
     pairs = iter(translated)
     sentences = [[next(pairs) for _ in summary.sentences] for summary in summaries]
     return [(s, tuple(f), c, model, list(notes) + n)
             for s, f, c, n in zip(sentences, figure_texts, checks, figure_notes)]
+
+
+def _at_once(first: Callable[[], _A], second: Callable[[], _B]) -> tuple[_A, _B]:
+    """first() and second(), second on a thread of its own: CTranslate2's two workers take whichever
+    call has work, so a worker an uneven batch leaves idle (3 sentences on 2 workers, a lone greedy
+    retry) does the other call's meanwhile. The results are those of the two calls made one after
+    the other. From the cache alone (the server's cached answers) there is no model work to overlap:
+    one after the other, in this thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .cache import in_this_mode, is_cache_only
+
+    if is_cache_only():
+        return first(), second()
+    with ThreadPoolExecutor(1) as pool:
+        aside = pool.submit(in_this_mode(second))
+        return first(), aside.result()
 
 
 def _in_place(figures: list[tuple[KeyFigure, ...]], wordy: list[list[bool]], translated: list[Translated],
