@@ -204,3 +204,15 @@ def test_placeholders_the_model_garbles_still_put_the_name_back():
     assert protector.unmask("XQ1X bertemu XQ2X di XQ3X dengan Xbox2X dan X5.", masked, notes) == \
         "Hun Manet bertemu Anwar Ibrahim di Kuala Lumpur dengan Xbox2X dan X5."
     assert protector.unmask("AXQ1X bertemu XQ2X di XQ3X.", masked, notes).endswith("Hun Manet.")  # not a placeholder
+
+
+def test_into_english_a_capitalised_common_word_is_no_invented_name_but_a_person_is():
+    """From Malay into English: a plural opening the sentence ("Protesters"), a demonym or an acronym
+    is no name the translation invented (they were most of the check's flags on FLORES dev's human
+    translations); an invented person still is."""
+    from newsbrief.translation import names
+
+    source = "Penunjuk perasaan di Yunani berharap untuk mengumpul petisyen untuk PBB."
+    assert names.invented(source, "Protesters in Greece hope to collect a petition for the UN.", "ms", "en") == []
+    assert names.invented(source, "Protesters in Greece hope to collect a petition, said Wang Chengyun.", "ms",
+                          "en") == ["Wang", "Chengyun"]

@@ -260,7 +260,11 @@ def invented(source: str, target: str, src: str, tgt: str, allowed: Iterable[str
         known |= khmer_names.known_words(source)
     out: dict[str, None] = {}
     plain = PLACEHOLDER.sub(" ", target)
-    if khmer:  # the words of a CLDR name the translation writes ("Zealand" of "New Zealand"): the place check's
+    # into English a translation capitalises the words of names it translates ("Roman Catholic
+    # Church" for "Gereja Roman Katolik", "Seventh Fleet"): judged as from Khmer, by the English
+    # words the parallel data writes in lowercase, not as names
+    lenient = khmer or tgt == "en"
+    if lenient:  # the words of a CLDR name the translation writes ("Zealand" of "New Zealand"): the place check's
         known |= {w.lower() for run in _RUN.finditer(plain) for w in _cldr_in(run.group().split())}
     for run in _RUN.finditer(plain):
         for word in run.group().split():
@@ -268,7 +272,7 @@ def invented(source: str, target: str, src: str, tgt: str, allowed: Iterable[str
             low = bare.lower()
             if len(bare) < 2 or common_word(bare, lang) or low in known:
                 continue
-            if khmer and (_khmer_excused(bare) or (len(run.group().split()) == 1 and
+            if lenient and (_khmer_excused(bare) or (len(run.group().split()) == 1 and
                                                    re.search(r"(?:^|[.!?:;\"“”])\W*$", plain[:run.start()]))):
                 continue  # a lone capitalised word opening a sentence ("Born in ..."): no sign of a name
             if len(bare.replace(".", "")) <= 3 and bare.replace(".", "").isupper():
