@@ -227,3 +227,15 @@ def test_a_khmer_articles_bare_figures_reach_a_malay_reader_in_western_digits(kh
         assert all(not khmer_digits.search(texts[f.text]) for f in bare), texts
     same = nb.brief(khmer_article, to="km", src="km", method="extractive", cache=None).to_dict()
     assert all(f["reader_text"] == f["text"] for f in same["key_figures"])
+
+
+def test_a_figure_the_model_left_in_khmer_reaches_an_english_reader_as_its_number(khmer_article):
+    """A translator that keeps the Khmer ('1,០០០ដុល្លារ' was shown so to an English reader): the
+    figure's number alone, never a phrase in a script the reader may not read."""
+    from echo import Echo
+
+    khmer = re.compile("[\u1780-\u17ff]")
+    for to in ("en", "ms"):
+        data = nb.brief(khmer_article, to=to, src="km", method="extractive", translator=Echo(), cache=None).to_dict()
+        shown = [f for f in data["key_figures"] if f["shown"]]
+        assert shown and all(not khmer.search(f["reader_text"]) for f in shown), shown

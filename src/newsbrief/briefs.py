@@ -184,10 +184,16 @@ def _at_once(first: Callable[[], _A], second: Callable[[], _B]) -> tuple[_A, _B]
 def _in_place(figures: list[tuple[KeyFigure, ...]], wordy: list[list[bool]], translated: list[Translated],
               to: str) -> list[list[str]]:
     """Each article's figure texts: the translation where the figure was translated, else as written
-    (_reader_digits: Khmer digits only for a Khmer reader)."""
+    (_reader_digits: Khmer digits only for a Khmer reader). A translation the model left in Khmer
+    for a reader of English or Malay ("1,០០០ដុល្លារ", "២) ៣ ផ្សេង") is the number alone."""
     out = iter(translated)
-    return [[next(out).text if w else _reader_digits(f.text, to) for f, w in zip(article_figures, marks)]
+    return [[_readable(next(out).text, f, to) if w else _reader_digits(f.text, to)
+             for f, w in zip(article_figures, marks)]
             for article_figures, marks in zip(figures, wordy)]
+
+
+def _readable(text: str, figure: KeyFigure, to: str) -> str:
+    return number_alone(figure) if to != "km" and re.search("[\u1780-\u17ff]", text) else text
 
 
 def _figures_for_reader(figures: list[tuple[KeyFigure, ...]], wordy: list[list[bool]], figure_texts_in: list[str],
