@@ -17,6 +17,7 @@ from .article import Article, as_article
 from .detection import Detect
 from .errors import UnsupportedLanguageError
 from .facts import KeyFigure, count_changed, entities, key_figures, top_figures
+from .facts.figures import KHMER_DIGITS
 from .judgement import BRIEF_CANDIDATES  # noqa: F401 - its old home
 from .judgement import Judgement, Translated, judge, read_back, translate_for_reader
 from .summarization import Summary, summarize
@@ -251,12 +252,9 @@ def shown_figures(figures: "tuple[KeyFigure, ...] | list[KeyFigure]") -> set[int
     return {i for i, f in enumerate(figures) if id(f) in top}
 
 
-_KHMER_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
-
-
 def _reader_digits(text: str, to: str) -> str:
     """A figure with no words ("១៤%"), not translated: in Western digits for a reader of English or Malay."""
-    return text if to == "km" else text.translate(_KHMER_DIGITS)
+    return text if to == "km" else text.translate(KHMER_DIGITS)
 
 
 def _has_words(text: str) -> bool:

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..metrics import khmer_syllables
 
-_KHMER_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
+KHMER_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")  # str.translate table: Khmer digits to Western
 # Latin letters around digits make a code ("COVID19"); Khmer letters may touch them ("ឆ្នាំ1953")
 _NOT_AFTER_CODE = r"(?<![A-Za-z0-9_.,])"
 _NOT_BEFORE_CODE = r"(?![A-Za-z0-9_]|[.,]\d)"
@@ -40,7 +40,7 @@ januari februari mac april mei jun julai ogos september oktober november disembe
 
 def number_value(token: str) -> str:
     """The value a written number stands for: '1,500' -> '1500', '១៥៧' -> '157'."""
-    return token.translate(_KHMER_DIGITS).replace(",", "")
+    return token.translate(KHMER_DIGITS).replace(",", "")
 
 
 def numbers(text: str) -> list[str]:
@@ -243,7 +243,7 @@ def _value(match: "re.Match[str]") -> float | None:
             value *= _SCALES[g["scale"].lower()]
         return value
     if g["kmnum"]:
-        digits = g["kmnum"].translate(_KHMER_DIGITS)
+        digits = g["kmnum"].translate(KHMER_DIGITS)
         # Khmer writes thousands with "." or ","; a decimal has 1-2 digits after the mark
         value = float(digits.replace(",", "").replace(".", "")) if re.search(r"[.,]\d{3}\b", digits) \
             else float(digits.replace(",", "."))
@@ -339,7 +339,7 @@ def _typed(sentence: str, m: "re.Match[str]", value: float, depth: int = 0) -> s
         return "age"
     if _YEAR_BEFORE.search(before) and plain:
         return "year"
-    if plain and not g["scale"] and re.fullmatch(r"(1[89]\d\d|20\d\d|25\d\d)", plain.translate(_KHMER_DIGITS)):
+    if plain and not g["scale"] and re.fullmatch(r"(1[89]\d\d|20\d\d|25\d\d)", plain.translate(KHMER_DIGITS)):
         if not re.match(r"^\s+(?:people|persons|orang|នាក់)", after):
             return "year"
     if _DURATION_AFTER.match(after):
