@@ -77,6 +77,14 @@ def vocabulary() -> dict[str, frozenset[str]]:
 
 
 @functools.cache
+def malay_words() -> frozenset[str]:
+    """Words Malaysian news writes in lowercase inside a sentence (data/malay_words.txt.gz,
+    models/recipes/names/malay_words.py): function words and derived forms Wordnet Bahasa lacks."""
+    with gzip.open(resources.files(__package__) / "data" / "malay_words.txt.gz", "rt", encoding="utf-8") as fh:
+        return frozenset(fh.read().split())
+
+
+@functools.cache
 def cldr_names() -> dict[str, dict[str, str]]:
     """English CLDR name -> {"ms": Malay form, "km": Khmer form} (where CLDR has one)."""
     table: dict[str, dict[str, str]] = {}
@@ -260,10 +268,10 @@ def invented(source: str, target: str, src: str, tgt: str, allowed: Iterable[str
         known |= khmer_names.known_words(source)
     out: dict[str, None] = {}
     plain = PLACEHOLDER.sub(" ", target)
-    # into English a translation capitalises the words of names it translates ("Roman Catholic
-    # Church" for "Gereja Roman Katolik", "Seventh Fleet"): judged as from Khmer, by the English
-    # words the parallel data writes in lowercase, not as names
-    lenient = khmer or tgt == "en"
+    # a translation capitalises the words of names it translates ("Roman Catholic Church" for
+    # "Gereja Roman Katolik", "Seventh Fleet", Malay "Air Terjun" for "the Falls"): judged as from
+    # Khmer, by the words the parallel data's English or Malaysian news writes in lowercase, not as names
+    lenient = tgt in LATIN
     if lenient:  # the words of a CLDR name the translation writes ("Zealand" of "New Zealand"): the place check's
         known |= {w.lower() for run in _RUN.finditer(plain) for w in _cldr_in(run.group().split())}
     for run in _RUN.finditer(plain):
@@ -272,7 +280,7 @@ def invented(source: str, target: str, src: str, tgt: str, allowed: Iterable[str
             low = bare.lower()
             if len(bare) < 2 or common_word(bare, lang) or low in known:
                 continue
-            if lenient and (_khmer_excused(bare) or (len(run.group().split()) == 1 and
+            if lenient and (_excused(bare, lang) or (len(run.group().split()) == 1 and
                                                    re.search(r"(?:^|[.!?:;\"“”])\W*$", plain[:run.start()]))):
                 continue  # a lone capitalised word opening a sentence ("Born in ..."): no sign of a name
             if len(bare.replace(".", "")) <= 3 and bare.replace(".", "").isupper():
@@ -297,21 +305,22 @@ _COMPASS = frozenset("""north south east west northern southern eastern western 
 central new""".split())
 
 
-def _khmer_excused(word: str) -> bool:
-    """A capitalised word a translation of a Khmer text may well use that the source's romanization
-    cannot show: an acronym (Khmer spells or translates it), a country, language or demonym (CLDR;
-    the place check compares places), a word the parallel data's English writes in lowercase
-    (khmer_names.english_word), or an adjective of a common word ("Presidential")."""
+def _excused(word: str, lang: str) -> bool:
+    """A capitalised word a translation into lang (English or Malay) may well use that its source
+    cannot show: an acronym (Khmer spells it, Malay translates it: "KDNK" for "GDP"), a country,
+    language or demonym (CLDR; the place check compares places), a word the parallel data's English
+    (khmer_names.english_word) or Malaysian news (malay_words) writes in lowercase, or an adjective
+    of a common English word ("Presidential")."""
     if re.fullmatch(r"[A-Z]{2,}s?|[A-Z][a-z]?[A-Z]+[a-z]*", word):  # an acronym ("UNESCO", "NPIs", "iPhone")
-        return True
-    if "-" in word:  # "French-speaking", "FIP-like"
-        return any(_khmer_excused(part) or common_word(part, "en") for part in word.split("-") if part)
-    if _cldr_word(word) or _demonym_country(word) is not None or word.lower() in _from_malay() \
-            or word.lower() in _COMPASS:
         return True
     from .khmer_names import english_word
 
-    if english_word(word):
+    if english_word(word) if lang == "en" else word.lower() in malay_words():  # "Kanak-kanak" whole
+        return True
+    if "-" in word:  # "French-speaking", "FIP-like"
+        return any(_excused(part, lang) or common_word(part, lang) for part in word.split("-") if part)
+    if _cldr_word(word) or _demonym_country(word) is not None or word.lower() in _from_malay() \
+            or word.lower() in _COMPASS:
         return True
     stem = _ADJECTIVE.sub("", word.lower())
     return stem != word.lower() and len(stem) >= 4 and any(
