@@ -149,3 +149,24 @@ def test_a_khmer_version_number_is_no_number_and_no_crash():
     from newsbrief.facts import number_values
 
     assert number_values("កំណែ ១.២.០ ចេញហើយ ១២ ថ្ងៃមុន") == [(12.0, "១២")]
+
+
+def test_what_human_translations_write_otherwise_is_no_problem_and_a_change_still_is():
+    """Forms FLORES-200 dev's human translations use that the check took for changed facts: a time
+    written with a dot, an ordinal in words, a currency's "US", a Khmer month without its ខែ."""
+    assert compare("At 1:15 a.m. Saturday the bus left.", "Pada pukul 1.15 pagi hari Sabtu bas itu bertolak.",
+                   "en", "ms") == []
+    assert compare("The 3rd regiment and the Tenth Army arrived.", "Regimen ketiga dan Tentera Ke-Sepuluh tiba.",
+                   "en", "ms") == []
+    assert [p.describe() for p in compare("The 3rd regiment arrived.", "Regimen keempat tiba.", "en", "ms")] == \
+        ["number changed: source: 3; translation: empat"]
+    assert compare("The fee is US$30 in Malaysia.", "Yuran ialah US$30 di Malaysia.", "en", "ms") == []
+    assert compare("Banks hid billions of US dollars.", "ធនាគារបានលាក់ដុល្លារអាមេរិករាប់ពាន់លាន។", "en", "km") == []
+    assert [p.kind for p in compare("US troops left.", "Tentera pergi.", "en", "ms")] == ["place"]
+    # a Khmer month standing alone or after "and", "to"
+    assert compare("It runs between June and August.", "វាដំណើរការនៅចន្លោះ ខែមិថុនា និងសីហា។", "en", "km") == []
+    assert compare("In the rainy season (November to March) it rains.", "នៅរដូវភ្លៀង (វិច្ឆិកា ដល់ មីនា) មានភ្លៀង។",
+                   "en", "km") == []
+    assert [p.describe() for p in compare("It runs between June and August.", "វាដំណើរការនៅចន្លោះ ខែមិថុនា និងមីនា។",
+                                          "en", "km")] == ["month changed: source: August; translation: មីនា"]
+    assert calendar.find("កញ្ញា សុខា និងកញ្ញា ចន្ថា", "km") == []  # "Miss", not September

@@ -4,7 +4,7 @@ another language.
 The names come from CLDR (babel's locale data for en, ms, km), so "Monday" is "Isnin" and
 "ថ្ងៃច័ន្ទ", "February" is "Februari" and "ខែកុម្ភៈ". In Khmer a weekday is written after ថ្ងៃ
 ("day") and a month after ខែ ("month"): the bare CLDR words also mean "moon", "sun", ... so only
-the prefixed forms are read. A date is a day and a month, with or without a year ("February 27,
+the prefixed forms are read (and a month standing alone or after "and"/"to"/"or"). A date is a day and a month, with or without a year ("February 27,
 2024", "27 Februari 2024", "ថ្ងៃទី២៧ ខែកុម្ភៈ ឆ្នាំ២០២៤").
 
 Each found fact carries a key that is the same in every language (weekday 0-6 from Monday,
@@ -24,6 +24,7 @@ LANGS = ("en", "ms", "km")
 # Monday is written as the news writes it
 _KM_VARIANTS = {"ច័ន្ទ": ("ចន្ទ",), "ព្រហស្បតិ៍": ("ព្រហស្បត្តិ៍",)}
 _KM_WRITTEN = {"ច័ន្ទ": "ចន្ទ"}
+_KM_AMBIGUOUS_MONTHS = ("កញ្ញា", "តុលា", "ធ្នូ")
 _KM_DIGITS = "០១២៣៤៥៦៧៨៩"
 _DIGIT = r"[0-9០-៩]"
 _SPACE = r"[\s\u200b]*"  # Khmer text writes a zero-width space where a word break may go
@@ -69,7 +70,12 @@ def _patterns(lang: str) -> dict[str, re.Pattern[str]]:
     year = rf"{_DIGIT}{{4}}"
     day = rf"{_DIGIT}{{1,2}}"
     if lang == "km":
-        month_re = rf"ខែ{_SPACE}(?P<month>{month})"
+        # a month without its ខែ when it stands alone between spaces or brackets, or follows "and",
+        # "to", "or" ("ខែមិថុនា និងសីហា", "(វិច្ឆិកា ដល់ មីនា)"); not កញ្ញា ("Miss"), តុលា ("scales"),
+        # ធ្នូ ("bow"), which need their ខែ
+        alone = _alternation(w for w in months if w not in _KM_AMBIGUOUS_MONTHS)
+        month_re = (rf"ខែ{_SPACE}(?P<month>{month})|(?:^|(?<=[\s(\[«\"“])|(?<=និង)|(?<=ដល់)|(?<=ទៅ)|(?<=ឬ))"
+                    rf"(?P<alone>{alone})(?=$|[\s)\]»\"”,.។៕:;!?-])")
         # a weekday before the day ("ថ្ងៃច័ន្ទ ទី២៧ ...") is a fact of its own; after a day's number
         # the month may come without its ខែ ("ថ្ងៃទី 9 សីហា")
         date_re = (rf"(?:ថ្ងៃ{_SPACE})?ទី{_SPACE}(?P<day>{day}){_SPACE}"
@@ -132,7 +138,7 @@ def find(text: str, lang: str) -> list[Found]:
             out.append(Found("weekday", _weekday(m.group("weekday"), days), m.start(), m.end(), m.group(0)))
             taken.append(m.span())
     for m in patterns["month"].finditer(text):
-        word = m.group("month") or m.group(0)
+        word = m.group("month") or m.groupdict().get("alone") or m.group(0)
         if free(*m.span()) and word in month_of:
             out.append(Found("month", month_of[word], m.start(), m.end(), m.group(0)))
             taken.append(m.span())

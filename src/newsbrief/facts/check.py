@@ -30,6 +30,15 @@ _UNIT_AFTER = re.compile(r"(\d)(km|kg|cm|mm|mph|ft|lbs?|th|st|nd|rd|s|an|hb)\b")
 _KHMER_PERSON = re.compile("លោក|ឯកឧត្តម|សម្ដេច|សម្តេច|ឧកញ៉ា|អ្នកស្រី|(?<!ខែ)កញ្ញា|[A-Za-z]{2}")
 _CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][a-z]")
 _BOTH = re.compile(r"ទាំង\s?ពីរ|\bkedua-dua\b|\bboth\b", re.IGNORECASE)
+# a time is one number however written ("1:15 a.m." and Malay "1.15 pagi")
+_CLOCK = re.compile(r"(?<![\d.,:])(\d{1,2}):(\d{2})(?![\d.,:])")
+# an ordinal is its number ("the Tenth Army", Malay "ketiga", "Ke-Sepuluh"); not "second" (a unit of
+# time) nor Malay "kedua" (also "both"), nor "first" (ones are not checked)
+_EN_ORDINALS = {w: str(i) for i, w in enumerate(
+    "_ _ _ third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth "
+    "sixteenth seventeenth eighteenth nineteenth twentieth".split()) if i > 2}
+_ORDINAL = re.compile(r"\b(?:(" + "|".join(_EN_ORDINALS) + r")|ke-?(tiga|empat|lima|enam|tujuh|lapan|sembilan|"
+                      r"sepuluh|sebelas))\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -166,7 +175,10 @@ def _compare(kind: str, have: list[Found], got: list[Found], key: Callable[[Foun
 def _checked_numbers(text: str, digits_only: bool = False) -> list[tuple[Any, str]]:
     """(value, text) of the numbers to compare. digits_only (across Khmer): each number by its digits
     alone, as Khmer writes scales and decimals otherwise ("£2.8bn" = "២,៨ ពាន់លាន": 28)."""
-    found = [(v, t) for v, t in number_values(_UNIT_AFTER.sub(r"\1 \2", _BOTH.sub(" ", text)))
+    text = _BOTH.sub(" ", text)
+    if not digits_only:  # across Khmer a time's digits are compared as they stand, and words not at all
+        text = _CLOCK.sub(r"\1.\2", _ORDINAL.sub(lambda m: _EN_ORDINALS[m[1].lower()] if m[1] else m[2], text))
+    found = [(v, t) for v, t in number_values(_UNIT_AFTER.sub(r"\1 \2", text))
              if v not in _UNCHECKED_VALUES and not _VAGUE.match(t)
              and not (_KHMER_LETTER.search(t) and not any(c.isdigit() for c in t))]
     if not digits_only:

@@ -3,6 +3,7 @@ provinces (the news glossary, data/news_glossary.json). The key is the ISO 3166 
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from .found import Found
@@ -46,8 +47,14 @@ def lexicon() -> Lexicon:
     return Lexicon("place", countries + glossary()["provinces"], case_sensitive=True)
 
 
+# a currency is no place: "US$30", "billions of US dollars", Malay "dolar AS", Khmer "ដុល្លារអាមេរិក"
+_CURRENCY_AFTER = re.compile(r"\s?(?:\$|dollars?\b)", re.IGNORECASE)
+_CURRENCY_BEFORE = re.compile(r"(?:\bdolar|\bdollars?|ដុល្លារ)\s?$", re.IGNORECASE)
+
+
 def find(text: str, lang: str) -> list[Found]:
-    return lexicon().find(text, lang)
+    return [f for f in lexicon().find(text, lang)
+            if not (_CURRENCY_AFTER.match(text, f.end) or _CURRENCY_BEFORE.search(text[:f.start]))]
 
 
 def render(found: Found, lang: str) -> str:

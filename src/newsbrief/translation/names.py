@@ -52,7 +52,9 @@ _CALENDAR = frozenset("""january february march april may june july august septe
 thursday friday saturday sunday januari februari mac mei jun julai ogos oktober disember isnin selasa rabu khamis
 jumaat sabtu ahad one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
 seventeen eighteen nineteen twenty thirty forty fifty hundred hundreds thousand thousands million millions billion
-dozens satu dua tiga empat lima enam tujuh lapan sembilan sepuluh sebelas seratus seribu sejuta""".split())
+dozens satu dua tiga empat lima enam tujuh lapan sembilan sepuluh sebelas seratus seribu sejuta jan feb apr jul aug
+sep sept oct nov dec first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth twentieth
+pertama kedua ketiga keempat kelima keenam ketujuh kelapan kesembilan kesepuluh""".split())
 _TITLES = frozenset("""prime minister ministers president vice deputy secretary general chief director governor king queen
 prince princess police commissioner spokesman spokeswoman spokesperson ambassador senator lieutenant colonel
 major captain officer inspector sergeant judge justice chairman chairwoman chair head leader samdech excellency
