@@ -170,3 +170,12 @@ def test_what_human_translations_write_otherwise_is_no_problem_and_a_change_stil
     assert [p.describe() for p in compare("It runs between June and August.", "វាដំណើរការនៅចន្លោះ ខែមិថុនា និងមីនា។",
                                           "en", "km")] == ["month changed: source: August; translation: មីនា"]
     assert calendar.find("កញ្ញា សុខា និងកញ្ញា ចន្ថា", "km") == []  # "Miss", not September
+
+
+def test_a_country_khmer_writers_spell_otherwise_is_there_and_a_missing_one_is_still_missing():
+    """CLDR's Khmer names are not the only ones: a spelling mined from the parallel data
+    (ហ្គ្រីនលែន, Greenland) or one that romanizes like the English name (ឡាតវី, "Latvi") names it."""
+    assert [f.key for f in places.find("នៅក្នុងប្រទេសហ្គ្រីនលែន", "km")] == ["GL"]
+    assert compare("Latvia and Slovakia delayed it.", "ប្រទេសឡាតវី និងស្លូវ៉ាគី បានពន្យារពេល។", "en", "km") == []
+    assert [p.describe() for p in compare("Latvia and Slovakia delayed it.", "ប្រទេសស្លូវ៉ាគី បានពន្យារពេល។", "en",
+                                          "km")] == ["place missing: source: Latvia"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import newsbrief as nb
 from newsbrief.judgement import judge
 from newsbrief.translation import khmer_names, names
-from newsbrief.translation.romanize import romanize
+from newsbrief.romanize import romanize
 from echo import Echo
 
 SPOKESMAN = "លោក ឆាយ គឹមខឿន អ្នកនាំពាក្យនគរបាល បាននិយាយថា សម្តេចតេជោ ហ៊ុន សែន នឹងមកដល់។"

@@ -33,7 +33,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import build  # noqa: E402
 from newsbrief.translation import khmer_names, names  # noqa: E402
-from newsbrief.translation.romanize import romanize  # noqa: E402
+from newsbrief.romanize import romanize  # noqa: E402
 
 
 FRAGMENT = re.compile(r"XQ|Q\d+X|(?<![A-Za-z])X\d+X")  # what a garbled placeholder leaves

@@ -84,8 +84,8 @@ def compare(source: str, translation: str, src: str, tgt: str) -> list[Problem]:
     problems += _compare("month", months, got["month"] + got["date"], _month, added=True)
     # Khmer spells countries many ways (ឥណ្ឌូនេស៊ី and CLDR's ឥណ្ឌូណេស៊ី): a place not found on the
     # Khmer side is there if a spelling close to its name is
-    have_places = have["place"] if src != "km" else have["place"] + _khmer_alike(source, got["place"])
-    got_places = got["place"] if tgt != "km" else got["place"] + _khmer_alike(translation, have["place"])
+    have_places = have["place"] if src != "km" else have["place"] + _khmer_alike(source, got["place"], have["place"])
+    got_places = got["place"] if tgt != "km" else got["place"] + _khmer_alike(translation, have["place"], got["place"])
     # a country said by its people or language on the other side ("the Irish government",
     # "ភាសាអង់គ្លេស": the English language) is said
     problems += _compare("place", have_places, got_places, lambda f: f.key, added=True,
@@ -118,22 +118,50 @@ def _with_latin_places(found: dict[str, list[Found]], text: str, lang: str) -> d
     return found
 
 
-def _khmer_alike(text: str, places_elsewhere: list[Found], least: float = 0.8) -> list[Found]:
+def _khmer_alike(text: str, places_elsewhere: list[Found], found_here: list[Found], least: float = 0.8) -> list[Found]:
     """The places of the other side that this Khmer text spells otherwise: a stretch of it whose
-    similarity to the place's Khmer name is at least `least` (difflib's ratio)."""
+    similarity to the place's Khmer name is at least `least` (difflib's ratio), or whose
+    romanization sounds like its English name (ឡាតវី "Latvi", Latvia)."""
     from difflib import SequenceMatcher
 
     out = []
     plain = text.replace("\u200b", "")
-    for place in places_elsewhere:
-        forms = places.lexicon().entries[place.key].get("km", [])
-        for form in (f.replace("\u200b", "") for f in forms):
+    here = {f.key for f in found_here}
+    for place in (p for p in places_elsewhere if p.key not in here):
+        entry = places.lexicon().entries[place.key]
+        for form in (f.replace("\u200b", "") for f in entry.get("km", [])):
             n = len(form)
             spans = (plain[i:i + size] for size in (n - 1, n, n + 1) for i in range(max(0, len(plain) - size + 1)))
             if any(SequenceMatcher(None, form, span).ratio() >= least for span in spans):
                 out.append(Found("place", place.key, 0, 0, form))
                 break
+        else:
+            if _sounds_like(plain, entry.get("en", ())):
+                out.append(Found("place", place.key, 0, 0, place.text))
     return out
+
+
+_CLUSTER = re.compile("[\u1780-\u17b3](?:\u17d2[\u1780-\u17b3]|[\u17b4-\u17d1\u17d3\u17dd])*")
+
+
+def _sounds_like(khmer: str, english: tuple[str, ...] | list[str], least: float = 0.75) -> bool:
+    """Whether a stretch of whole letter clusters of a Khmer text romanizes like one of the English
+    names of 5+ letters ("Boutang" for Bhutan: 0.77; chosen on FLORES-200 dev's human translations)."""
+    from difflib import SequenceMatcher
+
+    from ..romanize import romanize
+
+    names = [n for n in (re.sub("[^a-z]", "", e.lower()) for e in english) if len(n) >= 5]
+    if not names:
+        return False
+    for run in re.findall("[\u1780-\u17dd]+", khmer):
+        clusters = _CLUSTER.findall(run)
+        for i in range(len(clusters)):
+            for j in range(i + 2, min(len(clusters), i + 8) + 1):
+                latin = romanize("".join(clusters[i:j])).lower()
+                if any(SequenceMatcher(None, latin, name).ratio() >= least for name in names):
+                    return True
+    return False
 
 
 def _first_of_each(found: list[Found], key: Callable[[Found], Any]) -> list[Found]:

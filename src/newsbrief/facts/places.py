@@ -43,6 +43,11 @@ def lexicon() -> Lexicon:
     for alias in glossary()["country_aliases"]:  # "US", "Britain", អាមេរិក: read, never written
         for lang in ("en", "ms", "km"):
             by_id[alias["id"]].setdefault(lang, []).extend(alias.get(lang, []))
+    # Khmer spellings translators write beside CLDR's (ហ្គ្រីនលែន, Greenland), mined from the
+    # parallel data (models/recipes/news_glossary/khmer_places.py): read; written only where CLDR has none
+    for code, forms in _mined_khmer().items():
+        if code in by_id:
+            by_id[code].setdefault("km", []).extend(forms)
     # names keep their capitals: Malay "cuba" is "try", "Cuba" the country
     return Lexicon("place", countries + glossary()["provinces"], case_sensitive=True)
 
@@ -50,6 +55,13 @@ def lexicon() -> Lexicon:
 # a currency is no place: "US$30", "billions of US dollars", Malay "dolar AS", Khmer "ដុល្លារអាមេរិក"
 _CURRENCY_AFTER = re.compile(r"\s?(?:\$|dollars?\b)", re.IGNORECASE)
 _CURRENCY_BEFORE = re.compile(r"(?:\bdolar|\bdollars?|ដុល្លារ)\s?$", re.IGNORECASE)
+
+
+def _mined_khmer() -> dict[str, dict[str, list[int]]]:
+    import json
+    from importlib import resources
+
+    return json.loads((resources.files("newsbrief") / "data" / "khmer_places.json").read_text("utf-8"))
 
 
 def find(text: str, lang: str) -> list[Found]:

@@ -10,7 +10,7 @@ A name is found two ways:
   ("លោក ឆាយ គឹមខឿន"); or one such word before a verb ("លោក អូបាម៉ា មិនព្រម", "... និយាយថា").
 A place (facts.places: provinces, countries) is no name: the place check renders it.
 
-Its Latin form is the table's, else the romanization of newsbrief.translation.romanize.
+Its Latin form is the table's, else the romanization of newsbrief.romanize.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from importlib import resources
 
-from .romanize import romanize, syllables
+from ..romanize import romanize, syllables
 
 # a cluster: a consonant or independent vowel, with its subscripts (coeng + consonant) and signs
 _CLUSTER = re.compile("[\u1780-\u17b3](?:\u17d2[\u1780-\u17b3]|[\u17b4-\u17d1\u17d3\u17dd])*")
