@@ -179,3 +179,13 @@ def test_a_country_khmer_writers_spell_otherwise_is_there_and_a_missing_one_is_s
     assert compare("Latvia and Slovakia delayed it.", "ប្រទេសឡាតវី និងស្លូវ៉ាគី បានពន្យារពេល។", "en", "km") == []
     assert [p.describe() for p in compare("Latvia and Slovakia delayed it.", "ប្រទេសស្លូវ៉ាគី បានពន្យារពេល។", "en",
                                           "km")] == ["place missing: source: Latvia"]
+
+
+def test_a_malay_role_heading_a_title_is_left_to_the_model():
+    """'Menteri Pertahanan' (Minister of Defence): protecting 'Menteri' alone gave 'Minister
+    Protection'; the title is translated whole. A role before a name is still protected."""
+    from newsbrief.translation import names
+
+    common = lambda word: names.common_word(word, "ms")  # noqa: E731
+    assert renderings(["Menteri Pertahanan berkata demikian."], "ms", "en", common_word=common) == []
+    assert renderings(["Menteri Anwar berkata demikian."], "ms", "en", common_word=common) == [("Menteri", "Minister")]

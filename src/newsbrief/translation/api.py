@@ -129,6 +129,52 @@ def load_backend(model: str | os.PathLike | None = None, *, src: str | None = No
     return (models if models is not None else default_cache()).get(plan.key, plan.load)
 
 
+LOAD_OPTIONS = ("backend", "device", "compute_type", "threads", "allow_download")
+
+
+def prefetch(src: str, tgt: str, model: str | os.PathLike | None = None, *, models: ModelCache | None = None,
+             **load_options: Any) -> "threading.Thread | None":
+    """Start loading, on a thread of its own, the backends that translate(text, to=tgt, src=src,
+    model=model) and the read-back from tgt would load (one per hop; the embedded translator is one
+    for every direction), into models (default_cache()): translate() then takes them from there,
+    waiting for a load under way (ModelCache.get) instead of starting one. For work that will
+    certainly translate (no result cache to answer from): the model is read (its 33 MB tokenizer,
+    the weights) while the caller detects and summarizes. Returns the thread, or None where
+    there is nothing to load (the same language, a direction or model translate() would refuse:
+    it says why, as it always did). A load that fails here is tried again by translate()."""
+    import threading
+
+    if src == tgt or src not in LANGUAGES or tgt not in LANGUAGES:
+        return None
+    options = {k: v for k, v in load_options.items() if k in LOAD_OPTIONS}
+    hops = [(src, tgt)] if (src, tgt) in DIRECT_PAIRS else [(src, PIVOT), (PIVOT, tgt)]
+    plans: dict[tuple, BackendPlan] = {}
+    try:
+        for a, b in hops + [(b, a) for a, b in hops]:
+            plan = plan_backend(model, src=a, tgt=b, **options)
+            if not plan.spec.translates(a, b):
+                if (a, b) in hops:
+                    return None
+                continue  # the read-back goes through the default model for that direction
+            plans.setdefault(plan.key, plan)
+    except Exception:  # noqa: BLE001 - translate() resolves the model again and reports what is wrong
+        return None
+    cache = models if models is not None else default_cache()
+    todo = [plan for key, plan in plans.items() if key not in cache]
+    if not todo:
+        return None
+
+    def load() -> None:
+        for plan in todo:
+            try:
+                cache.get(plan.key, plan.load)
+            except Exception:  # noqa: BLE001 - translate() loads it again and raises it there
+                pass
+    thread = threading.Thread(target=load, name="newsbrief-prefetch")
+    thread.start()
+    return thread
+
+
 def _causal_lm_plan(resolved, backend: str, device: str, compute_type: str, threads: int | None) -> BackendPlan:
     """A causal-LM translator: on CTranslate2 (the default: its copy built on first use), or
     merged in memory on transformers (float32; for comparison and debugging)."""
@@ -259,7 +305,8 @@ def translate(text: "str | Article", to: str = "km", src: str | None = None,
             from ..facts.render import renderings
 
             users = set(keep) | {term for term, _ in glossary_tuple(glossary)}
-            terms += tuple((term, target) for term, target in renderings(texts, src, to) if term not in users)
+            facts = renderings(texts, src, to, common_word=lambda word: names.common_word(word, src))
+            terms += tuple((term, target) for term, target in facts if term not in users)
         protector = Protector(keep=keep, glossary=terms, urls=config.protect_urls, numbers=config.protect_numbers)
         masked = [protector.mask(s.normalized) for s in sentences]
         notes: list[str] = []
