@@ -31,6 +31,9 @@ def test_english(text, expected):
      ["Menurut Dr. Ahmad, kes itu meningkat.", "Kerajaan akan bertindak."]),
     ("Sila rujuk No. 12 di Jln. Ampang. Terima kasih!",
      ["Sila rujuk No. 12 di Jln. Ampang.", "Terima kasih!"]),
+    # a dateline whose month is abbreviated, then a dash: one sentence (the brief opened "– Menteri ...")
+    ("SUNGAI PETANI 19 Jan. – Menteri Pertahanan akan ke Arab Saudi. Dia berkata demikian.",
+     ["SUNGAI PETANI 19 Jan. – Menteri Pertahanan akan ke Arab Saudi.", "Dia berkata demikian."]),
 ])
 def test_malay(text, expected):
     assert sentences(text) == expected

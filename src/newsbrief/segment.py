@@ -96,6 +96,8 @@ def _is_latin_boundary(text: str, match: re.Match, end: int) -> bool:
     nxt = text[after]
     if nxt.islower():
         return False  # "Stop!" he said. / "wait... and see" / "Sdn. Bhd. telah"
+    if nxt in "-–—":
+        return False  # a dash begins no sentence: "SUNGAI PETANI 19 Jan. – Menteri ..." is one dateline
     mark = match.group()
     if not mark.startswith(".") or mark.startswith(".."):
         return True
