@@ -237,3 +237,18 @@ def test_a_dateline_with_a_time_stamp_or_a_khmer_byline_is_not_a_brief_sentence(
     sentences = ["Sat, 27 July 2019 09:34 AM ដោយ ៖ សុខ ជា",
                  "ប៉ូលិសបានចាប់ខ្លួនជនសង្ស័យ ១២ នាក់ នៅភ្នំពេញ កាលពីថ្ងៃចន្ទ ក្នុងប្រតិបត្តិការមួយ ប្រឆាំងការឆបោកតាមអនឡាញ។"]
     assert _non_content(sentences, [12, 40], [6, 6]) == [True, False]
+
+
+def test_share_buttons_prompts_tweets_and_source_lines_are_not_brief_sentences():
+    """Lines of real Khmer and English news pages that speak to the reader or of the page."""
+    from newsbrief.summarization.extractive import _non_content, count_units
+
+    page = ["សូមទស្សនារូបភាពខាងក្រោម៖", "តោះទៅមើលរូបភាពទាំងនោះបន្តិចទៅមើល៖", "ចុចអាន៖ រៀបចំបន្ទប់ ដោយដាក់ធ្នើរតុបតែង។",
+            "ប្រភព៖ freshnews។", "© ២០១៩ រក្សាសិទ្ធិគ្រប់យ៉ាង។", "Share this article with: Share on Facebook Share on Twitter.",
+            "Thank you all — Hun Manet (@hunmanet) July 27, 2019 pic.twitter.com/abc."]
+    news = ["ប៉ូលិសបានចាប់ខ្លួនជនសង្ស័យ ១២ នាក់ នៅភ្នំពេញ កាលពីថ្ងៃចន្ទ ក្នុងប្រតិបត្តិការមួយ ប្រឆាំងការឆបោកតាមអនឡាញ។",
+            "Police arrested 12 suspects in Phnom Penh on Monday in an operation against online scams, officials said.",
+            "Read the statement: the ministry said 214 cases were reported."]  # "read" alone is no prompt
+    sentences = page + news
+    units = [count_units(s) for s in sentences]
+    assert _non_content(sentences, units, [6] * len(sentences)) == [True] * len(page) + [False] * len(news)

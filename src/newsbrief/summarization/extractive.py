@@ -171,11 +171,17 @@ _BYLINE_RE = re.compile(r"^(?:by|oleh|reported by|written by|published|updated|l
 # a dateline with a time stamp ("Sat, 27 July 2019 09:34 AM ...") or a Khmer "by:" (ដោយ ៖) line
 _DATELINE_RE = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+\d{1,2}\s+\w+\s+\d{4}\s+\d{1,2}:\d{2}"
                           r"|ដោយ\s*[៖:]", re.I)
+# what a page asks of its reader or says of itself, not news: share buttons, "click to read",
+# "watch the pictures below" (សូមទស្សនា..., តោះ..., ចុចអាន...), an embedded tweet, a source or copyright line
+_PROMPT_RE = re.compile(r"^\W*(?:សូម(?:ទស្សនា|ចុច|អាន|មើល|តាមដាន)|តោះ|ចុច(?:ទីនេះ|ត្រង់នេះ|អាន)|click|read more|"
+                        r"read also|also read|share this|share on|baca juga|lihat juga|tonton|klik|subscribe|"
+                        r"follow us|ikuti kami)"
+                        r"|pic\.twitter\.com|\(@\w+\)\s+\w+\s+\d{1,2},\s+\d{4}|ប្រភព\s*[៖:]|©|រក្សាសិទ្ធិ", re.I)
 _FINAL_PUNCT = re.compile(r"[.!?។៕…][\"'”’»)\]]*$|[\"”’»]$")
 
 
 def _non_content(sentences: list[str], units: list[int], min_units: list[int]) -> list[bool]:
-    """True for credits, captions, repeats, bylines, fragments and headlines."""
+    """True for credits, captions, repeats, bylines, prompts to the reader, fragments and headlines."""
     junk = [False] * len(sentences)
     seen: set[str] = set()
     for i, s in enumerate(sentences):
@@ -186,7 +192,7 @@ def _non_content(sentences: list[str], units: list[int], min_units: list[int]) -
         short = units[i] < 4 * min_units[i]  # < 24 words (48 Khmer syllables)
         if _CREDIT_RE.match(s) or (_CREDIT_TAIL_RE.search(s) and short):
             junk[i] = True                   # a credit, or a caption ending with one
-        if (_BYLINE_RE.match(s) or _DATELINE_RE.search(s)) and short:
+        if (_BYLINE_RE.match(s) or _DATELINE_RE.search(s) or _PROMPT_RE.search(s)) and short:
             junk[i] = True
         if units[i] < min_units[i]:
             junk[i] = True                   # a fragment ("ល។", "Advertisement")
