@@ -189,3 +189,12 @@ def test_a_malay_role_heading_a_title_is_left_to_the_model():
     common = lambda word: names.common_word(word, "ms")  # noqa: E731
     assert renderings(["Menteri Pertahanan berkata demikian."], "ms", "en", common_word=common) == []
     assert renderings(["Menteri Anwar berkata demikian."], "ms", "en", common_word=common) == [("Menteri", "Minister")]
+
+
+def test_kingdom_is_no_king_and_khmer_split_into_words_still_reads():
+    """ព្រះរាជាណាចក្រ ("kingdom") holds ព្រះរាជា ("king"): 138 of 146 Khmer news sentences with the one
+    are the other. Text split into words by spaces ("ព្រះ មហាក្សត្រ") still names the king."""
+    assert roles.find("ព្រះរាជាណាចក្រកម្ពុជា", "km") == []
+    assert [f.key for f in roles.find("ព្រះ មហាក្សត្រ ទ្រង់ សម្រេច", "km")] == ["king"]
+    assert [f.key for f in roles.find("The Royal Navy and the army", "en")] == ["navy", "army"]
+    assert compare("The Royal Navy was strong.", "កងទ័ពរាជខ្លាំង។", "en", "km") == []  # as translators write it

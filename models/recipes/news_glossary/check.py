@@ -21,9 +21,12 @@ HERE = Path(__file__).parent
 OUT = HERE.parents[2] / "src" / "newsbrief" / "data" / "news_glossary.json"
 
 
-def pattern(forms: list[str], lang: str) -> re.Pattern[str]:
+def pattern(forms: list[str], lang: str, not_before: list[str] = ()) -> re.Pattern[str]:
+    """The forms as the package reads them (a Khmer form not before an entry's not_before endings)."""
     alternation = "|".join(sorted(map(re.escape, forms), key=len, reverse=True))
-    return re.compile(alternation if lang == "km" else rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE)
+    after = f"(?!{'|'.join(map(re.escape, not_before))})" if not_before else ""
+    return re.compile(f"(?:{alternation}){after}" if lang == "km" else rf"(?<![\w-])(?:{alternation})(?![\w-])",
+                      re.IGNORECASE)
 
 
 def pairs(data: Path, lang: str):
@@ -51,11 +54,12 @@ def main() -> int:
             seen = {}
             for lang in ("km", "ms"):
                 for form in entry[lang]:
-                    seen[form] = sum(1 for line in mono[lang] if pattern([form], lang).search(line))
+                    skip = entry.get("not_before", {}).get(lang, [])
+                    seen[form] = sum(1 for line in mono[lang] if pattern([form], lang, skip).search(line))
             share = {}
             english = pattern(entry["en"], "en")
             for lang in ("km", "ms"):
-                other = pattern(entry[lang], lang)
+                other = pattern(entry[lang], lang, entry.get("not_before", {}).get(lang, []))
                 named = [o for e, o in parallel[lang] if english.search(e)]
                 hits = sum(1 for o in named if other.search(o))
                 share[f"en-{lang}"] = f"{hits}/{len(named)}"

@@ -95,7 +95,7 @@ def compare(source: str, translation: str, src: str, tgt: str) -> list[Problem]:
     # Manet"): where the source names someone, an added role is a problem only beside a missing one
     # ("doctors" for "police"); where it names no one, a role it adds is one ("prime minister" for
     # "police officers")
-    problems += _compare("role", have["role"], got["role"], lambda f: f.key,
+    problems += _compare("role", have["role"], got["role"], lambda f: roles.checked_key(f.key),
                          added=not _names_someone(source, src, have))
     return problems
 

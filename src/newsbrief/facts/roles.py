@@ -27,5 +27,10 @@ def find(text: str, lang: str) -> list[Found]:
     return lexicon().find(text, lang)
 
 
+def checked_key(key: str) -> str:
+    """The role a check compares: the navy is checked as the army (translators write it so)."""
+    return lexicon().entries[key].get("checked_as", key)
+
+
 def render(found: Found, lang: str) -> str:
     return lexicon().render(found, lang)
