@@ -21,6 +21,7 @@ import argparse
 import os
 import statistics
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,11 +84,17 @@ def run(data: Path, limit: int | None, model: str | None) -> dict:
                          model, None, {})
         ref_outs = read_back([Translated(r) for r in refs], sources, src, tgt, model, None, {})
         flagged = [judge([(h, s, s)], src, tgt, [t]).sentences[0].flagged for s, h, t in zip(sources, hyps, outs)]
-        on_refs = [judge([(r, s, s)], src, tgt, [t]).sentences[0].flagged for s, r, t in zip(sources, refs, ref_outs)]
+        ref_judged = [judge([(r, s, s)], src, tgt, [t]).sentences[0] for s, r, t in zip(sources, refs, ref_outs)]
+        on_refs = [j.flagged for j in ref_judged]
+        # which checks flag the human translations: the meaning check alone, or a fact or name check
+        by_check = Counter(kind for j in ref_judged for kind in {p.kind for p in j.problems})
+        only_meaning = sum(1 for j in ref_judged if j.flagged and {p.kind for p in j.problems} == {"meaning"})
         caught = sum(1 for w, f in zip(wrong, flagged) if w and f)
         row["flag"] = {"wrong_outputs": sum(wrong), "recall": round(100 * caught / max(sum(wrong), 1), 1),
                        "flagged_share": round(100 * sum(flagged) / len(flagged), 1),
-                       "false_alarms_on_references": round(100 * sum(on_refs) / len(on_refs), 1)}
+                       "false_alarms_on_references": round(100 * sum(on_refs) / len(on_refs), 1),
+                       "false_alarms_meaning_only": round(100 * only_meaning / len(on_refs), 1),
+                       "references_flagged_by_check": dict(sorted(by_check.items()))}
         row["examples"] = [{"source": s, "output": h, "problems": [p.describe() for p in
                             judge([(h, s, s)], src, tgt).sentences[0].problems]}
                            for s, h in list(zip(sources, hyps))[:3]]
@@ -140,6 +147,11 @@ def markdown(results: dict) -> str:
                     f"{plain['chrf++']} | {protected['chrf++']} | {flag['wrong_outputs']} | {flag['recall']}% | "
                     f"{flag['flagged_share']}% | {flag['false_alarms_on_references']}% |")
     page = f"{results['lines']} NTREX-128 lines that name a weekday, month, date, place or role.\n\n" + "\n".join(rows)
+    page += ("\n\nThe human translations flagged, by check (a translation may fail several); 'meaning only': "
+             "flagged by the meaning check and nothing else:\n\n| direction | meaning only | by check |\n|---|---:|---|\n"
+             + "\n".join(f"| {name} | {row['flag'].get('false_alarms_meaning_only', '')}% | "
+                         f"{', '.join(f'{k} {v}' for k, v in row['flag'].get('references_flagged_by_check', {}).items())} |"
+                         for name, row in results["directions"].items()))
     if results.get("whole"):
         page += ("\n\nAll of NTREX-128 (the lines whose source names no fact come out the same either way):\n\n"
                  "| direction | lines | lines with facts | chrF++ unprotected | chrF++ protected |\n|---|---:|---:|---:|---:|\n"
