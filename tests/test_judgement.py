@@ -128,3 +128,24 @@ def test_a_translation_that_reads_back_as_something_else_is_flagged_for_its_mean
     # a translation that reads back as its source: every sentence's meaning passes
     good = _brief(Faithful(), to="km")
     assert good.faithfulness["faithful"] and all(s.translation_score > 90 for s in good.sentences)
+
+
+@pytest.mark.parametrize("output, sign", [
+    ("The minister will discuss the issue of the , the Sunday meeting.", "'the ,'"),
+    ("Koperasi Telekom Malaysia Berhad lost RM23 million, the commission () said.", "'()'"),
+    ("The minister met X7 in Riyadh on Sunday.", "'X7'"),
+    ("the threat of war, the threat of war, the threat of war, the threat of war in Yemen.", "repeats itself"),
+])
+def test_what_a_lost_placeholder_or_a_loop_leaves_is_flagged(output, sign):
+    """Seen in briefs of Malaysian news into English: a placeholder the model dropped leaves an
+    article before a comma or empty brackets, a bare 'X7'; a weak model loops."""
+    source = "Menteri itu akan membincangkan isu ancaman perang di Yemen pada hari Ahad."
+    problems = judgement.judge([(output, source, source)], "ms", "en").sentences[0].problems
+    assert any(p.kind == "garbled" and sign in p.describe() for p in problems), problems
+
+
+def test_an_enumeration_a_human_writes_is_no_loop():
+    source = "Kuasa dibahagikan kepada kuasa perundangan, kuasa eksekutif dan kuasa kehakiman."
+    output = "Power is divided into the power of legislation, the power of the executive and the power of the courts."
+    assert not [p for p in judgement.judge([(output, source, source)], "ms", "en").sentences[0].problems
+                if p.kind == "garbled"]

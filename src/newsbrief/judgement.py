@@ -49,6 +49,12 @@ FACT_KINDS = ("numbers", "names", "dates", "weekdays", "months", "places", "role
 # the source kept, a protected term the model dropped (put back at the end of the sentence)
 _UNRESOLVED = ("still", "kept the source", "model dropped")
 _GARBLED = re.compile(r"\ufffd|(?<![A-Za-z])XQ\d*|(?<![A-Za-z])X\d+X|\dX\d")
+# what a placeholder the model lost leaves: empty brackets, or an article or preposition right
+# before punctuation ("the issue of the , the Sunday", "Suruhanjaya ... Malaysia ()"); and a bare
+# "X7" the source does not have
+_EMPTY_SLOT = re.compile(r"\(\s*\)|(?<![\w'’-])(?:the|of|a|an|to|for|and|dan|di|ke|yang|dengan|daripada)\s+[,.;:)]",
+                         re.IGNORECASE)
+_LOOSE_PLACEHOLDER = re.compile(r"(?<![\w-])X\d+(?![\w-])")
 _NOTE_PLACE = re.compile(r"^(?:segment of )?sentence \d+:\s*")  # its number in the translated batch
 
 
@@ -168,6 +174,23 @@ def judge_mixed(sentences: Sequence[tuple[str, str, str, str, Translated]], to: 
     return Judgement(out, checked, tuple(repaired))
 
 
+def _repeats(text: str, source: str, to: str, times: int = 4) -> str | None:
+    """A run of three words an English or Malay output says `times` times or more and the source
+    fewer: a model caught in a loop. (Three times is how human translations enumerate: "the power
+    of legislation, the power of ... and the power of"; Khmer writes no spaces between words.)"""
+    from collections import Counter
+
+    if to == "km":
+        return None
+
+    def runs(words: list[str]) -> Counter:
+        return Counter(" ".join(words[i:i + 3]) for i in range(len(words) - 2))
+
+    said = runs(re.findall(r"\w+", text.lower()))
+    source_said = runs(re.findall(r"\w+", source.lower()))
+    return next((run for run, n in said.most_common(3) if n >= times and source_said[run] < times), None)
+
+
 def _judge_one(index: int, text: str, source: str, basis: str, src: str, t: Translated,
                to: str) -> SentenceJudgement:
     from .translation import names
@@ -183,6 +206,11 @@ def _judge_one(index: int, text: str, source: str, basis: str, src: str, t: Tran
         problems += [Problem("name", n, None) for n in names.missing(source, text, src, to)]
         problems += [Problem("garbled", None, m.group(0), "broken characters or a placeholder in the output")
                      for m in _GARBLED.finditer(text)][:1]
+        problems += [Problem("garbled", None, m.group(0), f"a word lost from the output: {m.group(0)!r}")
+                     for m in [*_EMPTY_SLOT.finditer(text), *(m for m in _LOOSE_PLACEHOLDER.finditer(text)
+                                                           if m.group(0) not in source)]][:1]
+        if (loop := _repeats(text, source, to)) is not None:
+            problems.append(Problem("garbled", None, loop, f"the output repeats itself: {loop!r}"))
         problems += [Problem("translation", None, None, f"translator: {_NOTE_PLACE.sub('', flag)}") for flag in t.flags
                      if any(sign in flag for sign in _UNRESOLVED)]
         if t.score is not None and t.score < MEANING_THRESHOLDS.get((src, to), LOW_ROUND_TRIP):
