@@ -198,3 +198,13 @@ def test_kingdom_is_no_king_and_khmer_split_into_words_still_reads():
     assert [f.key for f in roles.find("ព្រះ មហាក្សត្រ ទ្រង់ សម្រេច", "km")] == ["king"]
     assert [f.key for f in roles.find("The Royal Navy and the army", "en")] == ["navy", "army"]
     assert compare("The Royal Navy was strong.", "កងទ័ពរាជខ្លាំង។", "en", "km") == []  # as translators write it
+
+
+def test_malaysian_states_are_places_checked_and_kept_where_khmer_has_no_form():
+    assert [f.key for f in places.find("Polis Selangor dan Pulau Pinang", "ms")] == ["MY-10", "MY-07"]
+    assert [f.key for f in places.find("នៅកូឡាឡាំពួរ", "km")] == ["MY-14"]
+    assert [p.describe() for p in compare("Police in Selangor arrested 3 men.", "Polis menahan 3 lelaki.", "en", "ms")] \
+        == ["place missing: source: Selangor"]
+    # no Khmer form known: rendered as the source writes it, and found there in Latin letters
+    assert dict(renderings(["Police in Johor arrested 3 men."], "en", "km")).get("Johor", "Johor") == "Johor"
+    assert compare("Police in Johor arrested 3 men.", "នគរបាលនៅ Johor បានចាប់ខ្លួនបុរស 3 នាក់។", "en", "km") == []

@@ -53,12 +53,12 @@ def main() -> int:
         for entry in glossary[section]:
             seen = {}
             for lang in ("km", "ms"):
-                for form in entry[lang]:
+                for form in entry.get(lang, []):  # no Khmer form: kept as the source writes it
                     skip = entry.get("not_before", {}).get(lang, [])
                     seen[form] = sum(1 for line in mono[lang] if pattern([form], lang, skip).search(line))
             share = {}
             english = pattern(entry["en"], "en")
-            for lang in ("km", "ms"):
+            for lang in (lang for lang in ("km", "ms") if entry.get(lang)):
                 other = pattern(entry[lang], lang, entry.get("not_before", {}).get(lang, []))
                 named = [o for e, o in parallel[lang] if english.search(e)]
                 hits = sum(1 for o in named if other.search(o))
