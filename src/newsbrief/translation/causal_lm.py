@@ -118,20 +118,27 @@ class CT2CausalLMBackend(_Prompting):
         self.path = resolved.path
         self.model_id = resolved.spec.built_from or resolved.id  # a built copy is its source's
         self.languages = tuple(resolved.spec.languages)
+        from functools import partial
+
         from ..models.causal_translator import TOKENIZER_DIR
         from ..models.light_tokenizer import LightTokenizer, has_light_tokenizer
 
-        # the tokenizer without torch and transformers where its tokenizer.json is there (a built copy)
+        # the tokenizer without torch and transformers where its tokenizer.json is there (a built copy),
+        # read from its subset for English, Malay and Khmer that covers every kept token's characters
         tokenizer_path = resolved.path / TOKENIZER_DIR
+        vocabulary = _vocabulary(resolved.path)
         self.tokenizer, self.generator, self.workers = open_engine(
             "Generator", resolved.path, device, compute_type, threads, "Delete the folder to have it built again.",
             tokenizer_path=tokenizer_path,
-            tokenizer_loader=LightTokenizer if has_light_tokenizer(tokenizer_path) else None)
+            tokenizer_loader=partial(LightTokenizer, chars=set().union(*vocabulary))
+            if has_light_tokenizer(tokenizer_path) else None)
         self.vocab = VocabMap.load(resolved.path)
         self.compute_type = compute_type
         self.max_input_tokens = MAX_INPUT_TOKENS
         self.max_output_tokens = MAX_OUTPUT_TOKENS
-        self._tokens = self.tokenizer.convert_ids_to_tokens(self.vocab.keep)
+        # the kept tokens in trimmed-id order: CTranslate2's vocabulary.json, which the build wrote from them
+        self._tokens = vocabulary if len(vocabulary) == len(self.vocab) else \
+            self.tokenizer.convert_ids_to_tokens(self.vocab.keep)
         self._index = {token: i for i, token in enumerate(self._tokens)}
         self._stop = [self._tokens[self.vocab.new_id(self.tokenizer.eos_token_id)],
                       self._tokens[self.vocab.new_id(_newline_id(self.tokenizer))]]
@@ -168,6 +175,17 @@ class CT2CausalLMBackend(_Prompting):
                 hypotheses.append((self._text([self._index[t] for t in new]), len(new) + (1 if ended else 0)))
             out.append(hypotheses)
         return out
+
+
+def _vocabulary(folder) -> list[str]:
+    """A CTranslate2 folder's vocabulary (the kept tokens' strings; empty when unreadable)."""
+    import json
+
+    try:
+        tokens = json.loads((folder / "vocabulary.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return []
+    return tokens if isinstance(tokens, list) and all(isinstance(t, str) for t in tokens) else []
 
 
 def _newline_id(tokenizer) -> int:
