@@ -109,6 +109,7 @@ def brief(text: "str | Article", to: str | None = None, sentences: int | None = 
         src = article.lang or Detect(cache=cache).one(article).lang
     to = to or src
     _check_languages(src, to)
+    _prefetch_translator(src, to, translation_model, cache, translate_options)
     summary = summarize(article, sentences=sentences, max_words=max_words, method=method, model=model,
                         lang=src, cache=cache)
     figures = tuple(key_figures(article, lang=src))  # every figure, most salient first
@@ -122,6 +123,24 @@ def _check_languages(src: str, to: str) -> None:
             hint = " If the article is Malay, pass src='ms' (--src ms)." if lang == "id" else ""
             raise UnsupportedLanguageError(f"the {role} language is {lang!r}; newsbrief briefs articles in "
                                            f"English (en), Khmer (km) and Malay (ms), into any of them.{hint}")
+
+
+def _prefetch_translator(src: str, to: str, translation_model: str | None, cache: Any,
+                         options: dict[str, Any]) -> None:
+    """With no result cache to answer from (--no-cache), a brief into another language certainly
+    translates: its translator (0.4-0.6 s to read: the tokenizer, the weights) starts loading on a
+    thread of its own while the article is summarized and its names and facts are found
+    (translation.api.prefetch), and then, while the first pass decodes, the read-back's chrF
+    scorer is made (0.1 s of sacrebleu, else paid after the last read-back). With a cache the
+    model is loaded only when a sentence is missing, as before:
+    a cached brief never loads one; nor does a brief given its own translator."""
+    from .cache import NullCache, is_cache_only
+
+    if to != src and isinstance(cache, NullCache) and not is_cache_only() and options.get("translator") is None:
+        from .translation.api import prefetch
+        from .translation.rerank import prepare
+
+        prefetch(src, to, translation_model, then=prepare, **options)
 
 
 def _translate_summaries(summaries: list[Summary], figures: list[tuple[KeyFigure, ...]], src: str, to: str,
@@ -335,12 +354,16 @@ def _brief_chunk(chunk: list, offset: int, to: str | None, src: str | None, cach
     translation_model = options.get("translation_model")
     translate_options = {k: v for k, v in options.items() if k not in _SUMMARY_OPTIONS + ("translation_model",)}
     prepared: list[Any] = []
+    prefetched: set[tuple[str, str]] = set()
     for i, item in enumerate(chunk):
         try:
             article = as_article(item)
             lang = src or article.lang or Detect(cache=cache).one(article).lang
             target = to or lang
             _check_languages(lang, target)
+            if (lang, target) not in prefetched:
+                prefetched.add((lang, target))
+                _prefetch_translator(lang, target, translation_model, cache, translate_options)
             prepared.append((article, summarize(article, lang=lang, cache=cache, **summary_options), target,
                              tuple(key_figures(article, lang=lang))))
         except Exception as exc:  # noqa: BLE001 - reported per item, see errors=

@@ -133,15 +133,19 @@ LOAD_OPTIONS = ("backend", "device", "compute_type", "threads", "allow_download"
 
 
 def prefetch(src: str, tgt: str, model: str | os.PathLike | None = None, *, models: ModelCache | None = None,
-             **load_options: Any) -> "threading.Thread | None":
+             then: Callable[[], Any] | None = None, **load_options: Any) -> "threading.Thread | None":
     """Start loading, on a thread of its own, the backends that translate(text, to=tgt, src=src,
     model=model) and the read-back from tgt would load (one per hop; the embedded translator is one
     for every direction), into models (default_cache()): translate() then takes them from there,
     waiting for a load under way (ModelCache.get) instead of starting one. For work that will
-    certainly translate (no result cache to answer from): the model is read (its 33 MB tokenizer,
-    the weights) while the caller detects and summarizes. Returns the thread, or None where
-    there is nothing to load (the same language, a direction or model translate() would refuse:
-    it says why, as it always did). A load that fails here is tried again by translate()."""
+    certainly translate (no result cache to answer from): the model is read while the caller
+    finds the names and facts to protect. Only its GIL-free parts run truly beside that Python
+    work (CTranslate2 reading the weights): tokenizers holds the GIL while it parses
+    tokenizer.json. Returns the thread, or None where there is nothing to load (the same
+    language, a direction or model translate() would refuse:
+    it says why, as it always did). A load that fails here is tried again by translate(). then():
+    more to get ready on the same thread once the models are loaded (the caller then decodes, and
+    CTranslate2 leaves Python free)."""
     import threading
 
     if src == tgt or src not in LANGUAGES or tgt not in LANGUAGES:
@@ -169,6 +173,11 @@ def prefetch(src: str, tgt: str, model: str | os.PathLike | None = None, *, mode
             try:
                 cache.get(plan.key, plan.load)
             except Exception:  # noqa: BLE001 - translate() loads it again and raises it there
+                return
+        if then is not None:
+            try:
+                then()
+            except Exception:  # noqa: BLE001 - only a head start: the caller does it again
                 pass
     thread = threading.Thread(target=load, name="newsbrief-prefetch")
     thread.start()
@@ -291,12 +300,7 @@ def translate(text: "str | Article", to: str = "km", src: str | None = None,
         targets = [s.normalized for s in sentences]
         model_name, notes, scores = "identity", [], []
     else:
-        if translator is None:
-            translator = get_translator(src, to, model, config=config, backend=backend, device=device,
-                                        compute_type=compute_type, threads=threads,
-                                        allow_download=allow_download, models=models,
-                                        cache=open_cache(cache))
-        elif not translator.supports(src, to):
+        if translator is not None and not translator.supports(src, to):
             raise UnsupportedLanguageError(f"{translator!r} does not translate {src}->{to}")
         texts = [s.normalized for s in sentences]
         if config.protect_names:  # each name one way in every sentence; the user's terms come first
@@ -309,6 +313,11 @@ def translate(text: "str | Article", to: str = "km", src: str | None = None,
             terms += tuple((term, target) for term, target in facts if term not in users)
         protector = Protector(keep=keep, glossary=terms, urls=config.protect_urls, numbers=config.protect_numbers)
         masked = [protector.mask(s.normalized) for s in sentences]
+        if translator is None:  # after the names and facts: a model that loads meanwhile (prefetch) is not waited for
+            translator = get_translator(src, to, model, config=config, backend=backend, device=device,
+                                        compute_type=compute_type, threads=threads,
+                                        allow_download=allow_download, models=models,
+                                        cache=open_cache(cache))
         notes: list[str] = []
         scores: list[float | None] = []
         raw = translator.translate_sentences([m.text for m in masked], src, to, notes, scores)

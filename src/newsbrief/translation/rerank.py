@@ -12,6 +12,7 @@ Malaysian one. Ties keep the beam's first. The winner's round-trip chrF
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from typing import Sequence
 
@@ -30,6 +31,11 @@ def _chrf():
     from sacrebleu.metrics import CHRF  # imported on first use: sacrebleu is not light
 
     return CHRF()
+
+
+def prepare() -> None:
+    """Import and build the chrF scorer now (0.1 s of sacrebleu), on a thread that has the time."""
+    _chrf()
 
 
 def round_trip_chrf(back: str, source: str) -> float:
@@ -90,14 +96,18 @@ class RoundTripReranker:
             greedy = self.forward.translate_sentences([sentences[i] for i in need], src, tgt, notes)
             for i, text in zip(need, greedy):
                 pools[i] = [text]
-        back = self.backward.translate_sentences([c for pool in pools for c in pool], tgt, src)
+        # which candidates read as Indonesian, and the chrF scorer, made while the model reads them back
+        with ThreadPoolExecutor(1) as aside:
+            varieties = aside.submit(lambda: ([[not _indonesian(c, tgt) for c in pool] for pool in pools], _chrf()))
+            back = self.backward.translate_sentences([c for pool in pools for c in pool], tgt, src)
+            malaysian_in, _ = varieties.result()
         chosen: list[str] = []
         at = 0
         for i, (sentence, pool) in enumerate(zip(sentences, pools)):
             marks = [round_trip_chrf(back[at + k], sentence) for k in range(len(pool))]
             at += len(pool)
             # a Malaysian candidate before any Indonesian one, then the best read-back
-            malaysian = [not _indonesian(c, tgt) for c in pool]
+            malaysian = malaysian_in[i]
             best = max(range(len(pool)), key=lambda k: (malaysian[k], marks[k], -k))
             if best and notes is not None:
                 notes.append(f"sentence {i + 1}: candidate {best + 1} of {len(pool)} reads back best "
