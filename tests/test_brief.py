@@ -239,3 +239,13 @@ def test_a_figure_the_model_left_in_khmer_reaches_an_english_reader_as_its_numbe
         data = nb.brief(khmer_article, to=to, src="km", method="extractive", translator=Echo(), cache=None).to_dict()
         shown = [f for f in data["key_figures"] if f["shown"]]
         assert shown and all(not khmer.search(f["reader_text"]) for f in shown), shown
+
+
+def test_translator_notes_name_the_key_figure_they_concern_not_a_sentence_number():
+    from newsbrief.briefs import _figure_notes
+
+    notes = ["sentence 2: model dropped 'Ahad'; appended", "sentence 4: model dropped '214'; appended",
+             "segment of sentence 5: no translation; kept the source text"]
+    assert _figure_notes(notes, 3) == ["sentence 2: model dropped 'Ahad'; appended",
+                                       "key figure 1: model dropped '214'; appended",
+                                       "key figure 2: no translation; kept the source text"]

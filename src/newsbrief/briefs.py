@@ -165,6 +165,7 @@ def _translate_summaries(summaries: list[Summary], figures: list[tuple[KeyFigure
                 for summary, article_figures in zip(summaries, figures)]
     if options.get("candidates", BRIEF_CANDIDATES.get(to, 1)) == 1:
         both, model, notes = translate_for_reader(texts + figure_texts_in, src, to, translation_model, cache, greedy)
+        notes = _figure_notes(notes, len(texts))
         figure_texts = _in_place(figures, wordy, both[len(texts):], to)
         # the meaning check's read-back beside the figures' (a check: greedy)
         translated, (checks, figure_notes) = _at_once(
@@ -176,12 +177,25 @@ def _translate_summaries(summaries: list[Summary], figures: list[tuple[KeyFigure
         (translated, model, notes), (figure_texts, checks, figure_notes, more) = _at_once(
             lambda: translate_for_reader(texts, src, to, translation_model, cache, options),
             lambda: _figures_for_reader(figures, wordy, figure_texts_in, src, to, translation_model, cache, greedy))
-        notes = notes + more
+        notes = notes + _figure_notes(more, 0)
         translated = read_back(translated, texts, src, to, translation_model, cache, options)  # any left unscored
     pairs = iter(translated)
     sentences = [[next(pairs) for _ in summary.sentences] for summary in summaries]
     return [(s, tuple(f), c, model, list(notes) + n)
             for s, f, c, n in zip(sentences, figure_texts, checks, figure_notes)]
+
+
+_NOTE_SENTENCE = re.compile(r"\b(sentence|segment of sentence) (\d+)\b")
+
+
+def _figure_notes(notes: list[str], sentences: int) -> list[str]:
+    """The translator's notes on a batch of the brief's sentences and then its key figures, each
+    named by what it concerns: "sentence 2: ..." for the second sentence, "key figure 1: ..." for a
+    figure (it said "sentence 5" for the first figure after four sentences)."""
+    def name(m: re.Match) -> str:
+        n = int(m.group(2))
+        return m.group(0) if n <= sentences else f"key figure {n - sentences}"
+    return [_NOTE_SENTENCE.sub(name, note, count=1) for note in notes]
 
 
 def _at_once(first: Callable[[], _A], second: Callable[[], _B]) -> tuple[_A, _B]:
