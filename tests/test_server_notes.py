@@ -69,3 +69,15 @@ def test_a_briefs_flags_and_key_figure_notes_are_coded():
     assert problems and all(p["code"] in ("dropped", "numbers_repaired") for p in problems), problems
     assert problem_code({"kind": "place", "source": "Bavet", "translation": None, "message": "x"}) == \
         {"kind": "place", "source": "Bavet", "translation": None, "message": "x"}
+
+
+def test_a_note_on_a_key_figures_translation_is_coded_with_the_figure():
+    """A brief's translator notes name a key figure's translation "key figure N" (briefs._figure_notes):
+    read with its code and the figure's place, as a sentence's note is."""
+    from newsbrief.briefs import _figure_notes
+
+    notes = notes_of(lambda text, src, tgt, beam: "Polis berkata.",
+                     text="Police arrested 157 people. 495 people rescued")
+    named = [note_code(n) for n in _figure_notes(notes, 1)]
+    assert {"code": "numbers_repaired", "params": {"key_figure": 1, "numbers": ["495"]}} in named, named
+    assert {"code": "numbers_repaired", "params": {"sentence": 1, "numbers": ["157"]}} in named, named

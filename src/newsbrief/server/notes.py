@@ -14,7 +14,8 @@ import re
 from typing import Any
 
 # producers: summarization/summary.py, translation/{base,rerank,protect,api}.py
-_SENTENCE = r"(?:(?:segment of )?sentence (?P<sentence>\d+):\s*)?"
+# the sentence of the brief a note concerns, or the key figure (briefs._figure_notes)
+_SENTENCE = r"(?:(?:(?:segment of )?sentence (?P<sentence>\d+)|key figure (?P<key_figure>\d+)):\s*)?"
 _NOTES = [
     ("extractive_only", r"auto: no abstractive model installed for this language"),
     ("long_document", r"a very long document \((?P<sentences>\d+) sentences\): the summary was drawn from its first "
@@ -36,7 +37,7 @@ _REASONS = [("empty", "empty translation"), ("cut", "cut at the output length li
             ("broken", "broken characters"), ("broken", "control characters"), ("script", "not in the target"),
             ("length", "too short"), ("length", "too long"), ("invented_name", "invented name")]
 _QUOTED = re.compile(r"""'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)\"""")
-_INTS = ("sentence", "sentences", "first", "source", "parts", "chosen", "count")
+_INTS = ("sentence", "key_figure", "sentences", "first", "source", "parts", "chosen", "count")
 
 
 def reason_code(reason: str) -> str:

@@ -270,11 +270,12 @@ function noteText(n, asNodes, langs) {
   return fill(known(`note.${n.code}`) ? `note.${n.code}` : "note.other", values, asNodes);
 }
 
-// A brief's note, placed: the sentence of the translated batch it concerns is a brief sentence,
-// or past them the translation of a key figure (briefs.py translates both in one batch).
+// A brief's note, placed: on a brief sentence, or on a key figure's translation ("key figure 2:";
+// cached briefs of older versions numbered the figures after the sentences of one batch).
 function noteLine(n, d) {
   const body = el("span", {}, noteText(n, true, { source: d.source_lang, target: d.target_lang }));
   const at = (n.params || {}).sentence;
+  if (n.code !== "other" && (n.params || {}).key_figure) return tNodes("note.in_figure", { note: body });
   if (!at || n.code === "other") return [body];
   return at <= d.sentences.length ? tNodes("brief.check_item", { n: at, reasons: body }) : tNodes("note.in_figure", { note: body });
 }
