@@ -102,6 +102,14 @@ def _syllables(word: str) -> list[str]:
     return ["".join(s) for s in syllables]
 
 
+_CLUSTER = re.compile("[\u1780-\u17b3](?:\u17d2[\u1780-\u17b3]|[\u17b4-\u17d1\u17d3\u17dd])*")
+
+
+def clusters(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each Khmer letter cluster of text (a letter with its subscripts and signs)."""
+    return [m.span() for m in _CLUSTER.finditer(text)]
+
+
 def romanize(text: str) -> str:
     """A Khmer name (or any Khmer text) in Latin letters: ហ៊ុន សែន -> "Hun Sen"."""
     words = re.split(r"[\s\u200b]+", text.strip())

@@ -28,7 +28,6 @@ HERE = Path(__file__).parent
 REPO = HERE.parents[2]
 OUT = REPO / "src" / "newsbrief" / "data" / "khmer_places.json"
 sys.path.insert(0, str(REPO / "src"))
-CLUSTER = re.compile("[\u1780-\u17b3](?:\u17d2[\u1780-\u17b3]|[\u17b4-\u17d1\u17d3\u17dd])*")
 MIN_PAIRS, MIN_PRECISION, MIN_SOUND, MIN_CHARS, MAX_CLUSTERS = 3, 0.6, 0.4, 5, 8
 
 
@@ -46,12 +45,14 @@ def pairs(data: Path):
 
 def stretches(khmer: str) -> set[str]:
     """The stretches of whole letter clusters (2 to MAX_CLUSTERS) of a Khmer text, MIN_CHARS+ long."""
+    from newsbrief.romanize import clusters
+
     out = set()
     for run in re.findall("[\u1780-\u17dd]+", khmer.replace("\u200b", "")):
-        clusters = CLUSTER.findall(run)
-        for i in range(len(clusters)):
-            for j in range(i + 2, min(len(clusters), i + MAX_CLUSTERS) + 1):
-                text = "".join(clusters[i:j])
+        spans = clusters(run)
+        for i in range(len(spans)):
+            for j in range(i + 2, min(len(spans), i + MAX_CLUSTERS) + 1):
+                text = "".join(run[a:b] for a, b in spans[i:j])
                 if len(text) >= MIN_CHARS:
                     out.add(text)
     return out

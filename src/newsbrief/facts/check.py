@@ -141,24 +141,21 @@ def _khmer_alike(text: str, places_elsewhere: list[Found], found_here: list[Foun
     return out
 
 
-_CLUSTER = re.compile("[\u1780-\u17b3](?:\u17d2[\u1780-\u17b3]|[\u17b4-\u17d1\u17d3\u17dd])*")
-
-
 def _sounds_like(khmer: str, english: tuple[str, ...] | list[str], least: float = 0.75) -> bool:
     """Whether a stretch of whole letter clusters of a Khmer text romanizes like one of the English
     names of 5+ letters ("Boutang" for Bhutan: 0.77; chosen on FLORES-200 dev's human translations)."""
     from difflib import SequenceMatcher
 
-    from ..romanize import romanize
+    from ..romanize import clusters, romanize
 
     names = [n for n in (re.sub("[^a-z]", "", e.lower()) for e in english) if len(n) >= 5]
     if not names:
         return False
     for run in re.findall("[\u1780-\u17dd]+", khmer):
-        clusters = _CLUSTER.findall(run)
-        for i in range(len(clusters)):
-            for j in range(i + 2, min(len(clusters), i + 8) + 1):
-                latin = romanize("".join(clusters[i:j])).lower()
+        spans = clusters(run)
+        for i in range(len(spans)):
+            for j in range(i + 2, min(len(spans), i + 8) + 1):
+                latin = romanize("".join(run[a:b] for a, b in spans[i:j])).lower()
                 if any(SequenceMatcher(None, latin, name).ratio() >= least for name in names):
                     return True
     return False

@@ -21,10 +21,9 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from importlib import resources
 
-from ..romanize import romanize, syllables
+from ..romanize import clusters, romanize, syllables
 
 # a cluster: a consonant or independent vowel, with its subscripts (coeng + consonant) and signs
-_CLUSTER = re.compile("[\u1780-\u17b3](?:\u17d2[\u1780-\u17b3]|[\u17b4-\u17d1\u17d3\u17dd])*")
 # honorifics before a person's name, longest first (a title may be glued to the name or to
 # another title: "សម្តេចតេជោ", "ឯកឧត្តម នាយឧត្តមសេនីយ៍")
 TITLES = tuple(sorted("""លោក លោកស្រី ឯកឧត្តម សម្តេច សម្ដេច អ្នកឧកញ៉ា ឧកញ៉ា លោកជំទាវ អ្នកស្រី កញ្ញា នាយឧត្តមសេនីយ៍
@@ -44,11 +43,6 @@ _TITLE = re.compile("(?:" + "|".join(map(re.escape, TITLES)) + ")(?![\u17b4-\u17
 _WORLDS = ("ពិភព", "សកល", "សាកល", "ប្រល័យ", "បរ", "មនុស្ស", "ទេវ", "នរក", "ព្រហ្ម", "ត្រៃ", "ឥហ")
 # words glued before a name word are no part of it ("និងលោក" is "and Mr")
 _GLUE = ("ដោយ", "របស់", "ថា", "និង", "ពី", "ជាមួយ", "ចំពោះ", "នៅ", "ឲ្យ", "ឱ្យ", "ដល់", "កាន់", "រវាង", "គឺ", "ជា")
-
-
-def clusters(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each Khmer letter cluster of text."""
-    return [m.span() for m in _CLUSTER.finditer(text)]
 
 
 @dataclass(frozen=True)
